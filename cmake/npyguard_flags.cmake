@@ -1,0 +1,28 @@
+# npyguard_flags: warnings, hardening and sanitizers for npyguard's own targets. A non-exported
+# INTERFACE target linked PRIVATE, so none of this leaks into consumers' builds.
+add_library(npyguard_flags INTERFACE)
+
+target_compile_options(npyguard_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow -Wold-style-cast
+  -Wnon-virtual-dtor -Wimplicit-fallthrough
+  # Designated initializers deliberately leave defaulted members out.
+  -Wno-missing-field-initializers)
+if(NPYGUARD_WERROR)
+  target_compile_options(npyguard_flags INTERFACE -Werror)
+endif()
+
+if(NPYGUARD_HARDENING)
+  # Checked operator[] on span/vector/string: a logic slip becomes an abort, not a read past the end.
+  target_compile_definitions(npyguard_flags INTERFACE _GLIBCXX_ASSERTIONS)
+  target_compile_options(npyguard_flags INTERFACE -fstack-protector-strong)
+endif()
+
+if(NPYGUARD_SANITIZE)
+  set(_npyguard_san -fsanitize=${NPYGUARD_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    # Unsigned wraparound is defined behaviour but never intended on sizes from a file.
+    list(APPEND _npyguard_san -fsanitize=unsigned-integer-overflow)
+  endif()
+  target_compile_options(npyguard_flags INTERFACE ${_npyguard_san})
+  target_link_options(npyguard_flags INTERFACE ${_npyguard_san})
+endif()

@@ -1,0 +1,123 @@
+// Error vocabulary of npyguard: stable codes, categories and the Error value every failing call
+// returns. Trust boundary: none (plain data). Codes are grouped in ranges (1xx container, 2xx
+// header grammar, 3xx dtype, 4xx shape/payload, 5xx zip, 6xx inflate, 7xx limits, 8xx I/O,
+// 9xx internal). A value, once published, never changes meaning and is never reused; new codes go
+// at the end of their range. SECURITY.md lists every code with its name.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace npyguard {
+
+enum class ErrorCode : uint16_t {
+  // 1xx: magic, version, container framing.
+  BadMagic = 101,            // bad_magic
+  UnsupportedVersion = 102,  // unsupported_version
+  TruncatedPreamble = 103,   // truncated_preamble
+  TruncatedHeader = 104,     // truncated_header
+
+  // 2xx: the header text grammar.
+  HeaderSyntax = 201,          // header_syntax
+  HeaderBadString = 202,       // header_bad_string
+  HeaderBadInteger = 203,      // header_bad_integer
+  HeaderUnknownKey = 204,      // header_unknown_key
+  HeaderMissingKey = 205,      // header_missing_key
+  HeaderDuplicateKey = 206,    // header_duplicate_key
+  HeaderBadValue = 207,        // header_bad_value
+  NegativeDimension = 208,     // negative_dimension
+  HeaderNulByte = 209,         // header_nul_byte
+  HeaderInvalidUtf8 = 210,     // header_invalid_utf8
+  HeaderBadTerminator = 211,   // header_bad_terminator
+  HeaderTooDeep = 212,         // header_too_deep
+  HeaderNonAsciiOutsideString = 213,  // header_non_ascii
+
+  // 3xx: dtype (descr) semantics.
+  ObjectDtype = 301,           // object_dtype
+  DtypeUnknownType = 302,      // dtype_unknown_type
+  DtypeBadSize = 303,          // dtype_bad_size
+  DtypeNonCanonical = 304,     // dtype_non_canonical
+  DtypeBadByteOrder = 305,     // dtype_bad_byte_order
+  DtypeBadDatetimeUnit = 306,  // dtype_bad_datetime_unit
+  DtypeItemsizeOverflow = 307, // dtype_itemsize_overflow
+  DtypeDuplicateField = 308,   // dtype_duplicate_field
+  DtypeEmptyFieldName = 309,   // dtype_empty_field_name
+  DtypeTopLevelSubarray = 310, // dtype_top_level_subarray
+  DtypeBadField = 311,         // dtype_bad_field
+
+  // 4xx: shape, layout and payload.
+  PayloadTruncated = 401,       // payload_truncated
+  TrailingData = 402,           // trailing_data
+  SizeOverflow = 403,           // size_overflow
+  InvalidBool = 404,            // invalid_bool
+  InvalidUnicode = 405,         // invalid_unicode
+  TypeMismatch = 406,           // type_mismatch
+  IndexOutOfRange = 407,        // index_out_of_range
+  FieldNotFound = 408,          // field_not_found
+  UnalignedHeader = 409,        // unaligned_header
+
+  // 5xx: zip structure (the .npz reader).
+  // 6xx: inflate (the .npz reader).
+
+  // 7xx: a configured limit or policy toggle refused the input.
+  HeaderTooLarge = 701,          // header_too_large
+  TooManyDimensions = 702,       // too_many_dimensions
+  ArrayTooLarge = 703,           // array_too_large
+  DtypeTooDeep = 704,            // dtype_too_deep
+  TooManyFields = 705,           // too_many_fields
+  DimensionTooManyDigits = 706,  // dimension_too_many_digits
+  FortranOrderNotAllowed = 707,  // fortran_order_not_allowed
+  BigEndianNotAllowed = 708,     // big_endian_not_allowed
+  StructuredNotAllowed = 709,    // structured_not_allowed
+  InvalidLimits = 710,           // invalid_limits
+
+  // 8xx: I/O.
+  IoOpenFailed = 801,   // io_open_failed
+  IoReadFailed = 802,   // io_read_failed
+  IoNotRegularFile = 803,  // io_not_regular_file
+  IoFileChanged = 804,  // io_file_changed
+
+  // 9xx: internal.
+  Internal = 901,     // internal
+  OutOfMemory = 902,  // out_of_memory
+};
+
+// What kind of failure a code is; scripts branch on this rather than on individual codes.
+enum class ErrorCategory : uint8_t {
+  Malformed,       // the bytes break the format
+  Unsupported,     // well-formed but outside what npyguard reads
+  PolicyRejected,  // well-formed, deliberately refused (object dtype)
+  LimitExceeded,   // a configured limit or toggle refused it
+  Io,              // the input could not be read
+  Internal,        // a bug or resource exhaustion in npyguard itself
+};
+
+// Sentinel for Error::member when the error is not inside an npz member.
+inline constexpr uint32_t kNoMember = 0xFFFFFFFFu;
+
+struct Error {
+  ErrorCode code;
+  // Byte offset where the problem was found: file-absolute for .npy and ZIP structures,
+  // member-relative (uncompressed) inside an npz member.
+  uint64_t offset = 0;
+  // Index of the npz member the error is in, or kNoMember.
+  uint32_t member = kNoMember;
+  // Static text naming the precise rule that failed; never owned, never null.
+  const char* detail = "";
+};
+
+// Stable snake_case identifier ("object_dtype"); "unknown_error" for values not in the table.
+std::string_view error_name(ErrorCode code) noexcept;
+// One-sentence human explanation of the code.
+std::string_view error_message(ErrorCode code) noexcept;
+ErrorCategory error_category(ErrorCode code) noexcept;
+std::string_view category_name(ErrorCategory category) noexcept;
+// "<name>: <message>: <detail> (offset N)" for logs and the CLI.
+std::string describe(const Error& error);
+
+// Every code in the table, in numeric order (for documentation and meta-tests).
+std::span<const ErrorCode> all_error_codes() noexcept;
+
+}  // namespace npyguard

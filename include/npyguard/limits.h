@@ -1,0 +1,63 @@
+// Limits: the one resource budget and policy set every reader takes, passed explicitly and never
+// stored globally. The defaults are safe for untrusted uploads; each field says why it has its
+// value. Object dtype rejection is deliberately not here: no setting can turn it off.
+#pragma once
+
+#include <cstdint>
+
+#include "npyguard/result.h"
+
+namespace npyguard {
+
+struct Limits {
+  // Header text bytes (after the length field). 10,000 is NumPy's own _MAX_HEADER_SIZE, so every
+  // file NumPy loads without allow_pickle fits; a larger header only ever describes a huge
+  // structured dtype.
+  uint64_t max_header_bytes = 10000;
+  // Dimensions of the shape. NumPy 2.x allows 64 (1.x: 32); more can only be hostile.
+  uint32_t max_ndim = 64;
+  // Decimal digits in one dimension or subarray size. 19 digits hold any int64 (NumPy's npy_intp).
+  uint32_t max_dim_digits = 19;
+  // Payload bytes of one array. 16 GiB by default: enough for real data, and a caller loading
+  // untrusted uploads should lower it to what it is prepared to hold in memory.
+  uint64_t max_array_bytes = uint64_t{16} << 30;
+  // Nesting depth of structured dtypes (records in records, subarrays of records). NumPy itself
+  // recurses without a limit; 32 levels is far beyond any real schema.
+  uint32_t max_dtype_depth = 32;
+  // Total fields across all nesting levels of a structured dtype.
+  uint32_t max_fields = 4096;
+  // Members of an .npz archive.
+  uint32_t max_members = 10000;
+  // Bytes of one member name in an .npz archive.
+  uint32_t max_member_name_bytes = 1024;
+  // Sum of uncompressed member sizes in an .npz archive.
+  uint64_t max_total_uncompressed = uint64_t{64} << 30;
+  // Uncompressed/compressed ratio of one deflate member. DEFLATE cannot exceed about 1032:1, so
+  // this only matters when lowered.
+  uint32_t max_compression_ratio = 1100;
+
+  // Accept Fortran-ordered payloads.
+  bool allow_fortran_order = true;
+  // Accept big-endian multi-byte types.
+  bool allow_big_endian = true;
+  // Accept structured (record) dtypes.
+  bool allow_structured = true;
+  // Require the payload to start on a 64-byte boundary, as NumPy >= 1.14 writes it. Off by
+  // default because NumPy before 1.14 aligned to 16 and its files are still valid.
+  bool strict_alignment = false;
+  // Accept bytes after the payload (NumPy ignores them; npyguard refuses them by default because
+  // hidden appended data is how polyglot files are built).
+  bool allow_trailing_data = false;
+  // A bool array holding bytes other than 0/1 is undefined behaviour to read as C++ bool. When
+  // true such bytes are rewritten to 1 in an owned copy instead of being rejected.
+  bool normalize_bool = false;
+  // Accept U (UCS-4) strings holding code points above U+10FFFF or surrogates.
+  bool allow_invalid_unicode = false;
+
+  // Small enough that no fuzz input can exhaust memory or time.
+  static Limits for_fuzzing() noexcept;
+  // Rejects settings that make no sense (zero header bytes, ratio 0, ...).
+  Status validate() const;
+};
+
+}  // namespace npyguard

@@ -1,0 +1,9 @@
+// Umbrella header: the whole public API of npyguard.
+#pragma once
+
+#include "npyguard/dtype.h"
+#include "npyguard/error.h"
+#include "npyguard/limits.h"
+#include "npyguard/npy.h"
+#include "npyguard/result.h"
+#include "npyguard/version.h"

@@ -1,0 +1,35 @@
+// Limits: the fuzzing profile and consistency checks. Trust boundary: Limits come from the caller
+// (and from CLI options), so validate() refuses settings that would make checks meaningless.
+#include "npyguard/limits.h"
+
+namespace npyguard {
+
+Limits Limits::for_fuzzing() noexcept {
+  Limits limits;
+  limits.max_header_bytes = 4096;
+  limits.max_ndim = 8;
+  limits.max_dim_digits = 12;
+  limits.max_array_bytes = uint64_t{1} << 20;  // 1 MiB: conversions stay well under a millisecond
+  limits.max_dtype_depth = 6;
+  limits.max_fields = 64;
+  limits.max_members = 16;
+  limits.max_member_name_bytes = 64;
+  limits.max_total_uncompressed = uint64_t{4} << 20;
+  limits.max_compression_ratio = 1100;
+  return limits;
+}
+
+Status Limits::validate() const {
+  const auto invalid = [](const char* detail) {
+    return Error{.code = ErrorCode::InvalidLimits, .offset = 0, .detail = detail};
+  };
+  if (max_header_bytes == 0) return invalid("max_header_bytes must be positive");
+  if (max_dim_digits == 0 || max_dim_digits > 19) {
+    return invalid("max_dim_digits must be between 1 and 19 (int64)");
+  }
+  if (max_dtype_depth == 0) return invalid("max_dtype_depth must be positive");
+  if (max_compression_ratio == 0) return invalid("max_compression_ratio must be positive");
+  return ok_status();
+}
+
+}  // namespace npyguard

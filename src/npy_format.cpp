@@ -1,0 +1,125 @@
+// Preamble parsing and header interpretation for .npy. Input: untrusted bytes; output: a
+// validated Preamble / NpyInfo. The order follows "size everything first": version, header length
+// against the limit, grammar, dtype, then shape x itemsize with checked arithmetic against the
+// limits, all before any payload byte is looked at or any buffer is sized.
+#include "npy_format.h"
+
+#include <limits>
+#include <utility>
+
+#include "dtype_literal.h"
+#include "header_parser.h"
+#include "util/checked_math.h"
+
+namespace npyguard::detail {
+namespace {
+
+Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
+  return Error{.code = code, .offset = offset, .detail = detail};
+}
+
+}  // namespace
+
+Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
+  for (size_t i = 0; i < kNpyMagic.size(); ++i) {
+    uint8_t byte = 0;
+    if (!reader.read_u8(byte)) {
+      return error_at(ErrorCode::TruncatedPreamble, reader.position(),
+                      "input ends inside the magic string");
+    }
+    if (byte != kNpyMagic[i]) {
+      return error_at(ErrorCode::BadMagic, i, "the file does not start with \\x93NUMPY");
+    }
+  }
+  Preamble preamble;
+  if (!reader.read_u8(preamble.major) || !reader.read_u8(preamble.minor)) {
+    return error_at(ErrorCode::TruncatedPreamble, reader.position(),
+                    "input ends inside the version bytes");
+  }
+  const bool known = preamble.minor == 0 && preamble.major >= 1 && preamble.major <= 3;
+  if (!known) {
+    return error_at(ErrorCode::UnsupportedVersion, kNpyMagic.size(),
+                    "version must be 1.0, 2.0 or 3.0");
+  }
+  if (preamble.major == 1) {
+    uint16_t length = 0;
+    if (!reader.read_u16le(length)) {
+      return error_at(ErrorCode::TruncatedPreamble, reader.position(),
+                      "input ends inside the header length");
+    }
+    preamble.header_length = length;
+  } else {
+    uint32_t length = 0;
+    if (!reader.read_u32le(length)) {
+      return error_at(ErrorCode::TruncatedPreamble, reader.position(),
+                      "input ends inside the header length");
+    }
+    preamble.header_length = length;
+  }
+  preamble.header_offset = reader.position();
+  preamble.encoding = preamble.major == 3 ? HeaderEncoding::Utf8 : HeaderEncoding::Latin1;
+
+  if (preamble.header_length > limits.max_header_bytes) {
+    return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
+                    "declared header length exceeds max_header_bytes");
+  }
+  if (limits.strict_alignment &&
+      (preamble.header_offset + preamble.header_length) % kNpyAlignment != 0) {
+    return error_at(ErrorCode::UnalignedHeader, kNpyMagic.size() + 2,
+                    "payload does not start on a 64-byte boundary");
+  }
+  return preamble;
+}
+
+Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::byte> header_text,
+                                 const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(
+      HeaderFields fields,
+      parse_header_text(header_text, preamble.header_offset, preamble.encoding, limits));
+  NPYGUARD_ASSIGN_OR_RETURN(DType dtype, dtype_from_literal(fields.descr, limits));
+
+  const uint64_t descr_offset = fields.descr.offset;
+  if (dtype.kind == DTypeKind::Structured && !limits.allow_structured) {
+    return error_at(ErrorCode::StructuredNotAllowed, descr_offset,
+                    "structured dtype refused by allow_structured=false");
+  }
+  if (!limits.allow_big_endian && dtype.has_big_endian()) {
+    return error_at(ErrorCode::BigEndianNotAllowed, descr_offset,
+                    "big-endian data refused by allow_big_endian=false");
+  }
+  if (fields.fortran_order && !limits.allow_fortran_order) {
+    return error_at(ErrorCode::FortranOrderNotAllowed, preamble.header_offset,
+                    "Fortran order refused by allow_fortran_order=false");
+  }
+
+  NpyInfo info;
+  info.version_major = preamble.major;
+  info.version_minor = preamble.minor;
+  info.header_length = preamble.header_length;
+  auto payload_offset = checked_add(preamble.header_offset, preamble.header_length);
+  auto count = checked_product(fields.shape);
+  // NumPy counts elements in npy_intp (int64); a count beyond it cannot be an array.
+  if (!payload_offset || !count ||
+      *count > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return error_at(ErrorCode::SizeOverflow, preamble.header_offset,
+                    "element count overflows int64");
+  }
+  auto nbytes = checked_mul(*count, dtype.itemsize);
+  if (!nbytes || *nbytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return error_at(ErrorCode::SizeOverflow, preamble.header_offset,
+                    "shape x itemsize overflows int64");
+  }
+  if (*nbytes > limits.max_array_bytes) {
+    return error_at(ErrorCode::ArrayTooLarge, preamble.header_offset,
+                    "declared array size exceeds max_array_bytes");
+  }
+  info.dtype = std::move(dtype);
+  info.shape = std::move(fields.shape);
+  info.fortran_order = fields.fortran_order;
+  info.count = *count;
+  info.nbytes = *nbytes;
+  info.payload_offset = *payload_offset;
+  return info;
+}
+
+}  // namespace npyguard::detail

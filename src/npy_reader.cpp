@@ -1,0 +1,279 @@
+// npy reader: composes preamble -> header -> layout -> payload bounds -> payload scan into an
+// Array (loading) or an NpyInfo (validation with bounded memory). Input: untrusted bytes from
+// memory, a file or a stream; output: fully validated results. Buffers are sized only after the
+// size was checked against the limits and against the bytes actually present (or, for streams,
+// grown only as bytes actually arrive).
+#include <algorithm>
+#include <cstdint>
+#include <new>
+#include <utility>
+#include <vector>
+
+#include "npy_format.h"
+#include "npyguard/npy.h"
+#include "payload_scan.h"
+#include "source.h"
+#include "util/byte_reader.h"
+#include "util/checked_math.h"
+
+namespace npyguard {
+namespace {
+
+using detail::ByteReader;
+using detail::PayloadScanner;
+using detail::SequentialSource;
+
+Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
+  return Error{.code = code, .offset = offset, .detail = detail};
+}
+
+using Buffer = std::vector<std::byte>;
+
+// Allocation failures become errors, never exceptions out of the library.
+Result<std::shared_ptr<Buffer>> make_buffer(size_t reserve_bytes) {
+  try {
+    auto buffer = std::make_shared<Buffer>();
+    buffer->reserve(reserve_bytes);
+    return buffer;
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating the payload buffer failed");
+  }
+}
+
+// First allocation when the final size is not known to be present (streams): growth from here is
+// geometric and driven by bytes actually received.
+constexpr size_t kInitialGrowBytes = size_t{64} << 10;
+
+// Appends exactly `count` bytes from `source` to `out`, growing `out` only as data arrives.
+// Returns the number of bytes appended (less than count when the input ends first).
+Result<uint64_t> read_growing(SequentialSource& source, uint64_t count, Buffer& out) {
+  uint64_t appended = 0;
+  try {
+    while (appended < count) {
+      const uint64_t left = count - appended;
+      const size_t old_size = out.size();
+      size_t step = std::max(out.size(), kInitialGrowBytes);
+      if (step > left) step = static_cast<size_t>(left);
+      out.resize(old_size + step);
+      NPYGUARD_ASSIGN_OR_RETURN(size_t got,
+                                source.read_full(std::span(out).subspan(old_size, step)));
+      out.resize(old_size + got);
+      appended += got;
+      if (got < step) break;
+    }
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating an input buffer failed");
+  }
+  return appended;
+}
+
+struct ParsedNpy {
+  NpyInfo info;
+  std::span<const std::byte> payload;
+};
+
+Result<std::pair<detail::Preamble, std::span<const std::byte>>> parse_prefix(
+    ByteReader& reader, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::Preamble preamble, detail::parse_preamble(reader, limits));
+  auto header = reader.take(static_cast<size_t>(preamble.header_length));
+  if (!header) {
+    return error_at(ErrorCode::TruncatedHeader, preamble.header_offset + reader.remaining(),
+                    "input ends inside the header");
+  }
+  return std::pair{preamble, *header};
+}
+
+Result<ParsedNpy> parse_in_memory(std::span<const std::byte> bytes, const Limits& limits) {
+  NPYGUARD_TRY(limits.validate());
+  ByteReader reader(bytes);
+  NPYGUARD_ASSIGN_OR_RETURN(auto prefix, parse_prefix(reader, limits));
+  NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info,
+                            detail::interpret_header(prefix.first, prefix.second, limits));
+  if (info.nbytes > reader.remaining()) {
+    return error_at(ErrorCode::PayloadTruncated, bytes.size(),
+                    "input ends before the declared payload size");
+  }
+  auto payload = *reader.take(static_cast<size_t>(info.nbytes));
+  if (!reader.empty() && !limits.allow_trailing_data) {
+    return error_at(ErrorCode::TrailingData, reader.position(), "bytes after the payload");
+  }
+  NPYGUARD_TRY(PayloadScanner(info.dtype).scan(payload, info.payload_offset, limits));
+  return ParsedNpy{std::move(info), payload};
+}
+
+bool is_aligned(std::span<const std::byte> bytes, uint64_t alignment) {
+  // Address arithmetic only, to decide whether a copy is needed; the bytes are never accessed
+  // through the integer.
+  const auto address = reinterpret_cast<uintptr_t>(bytes.data());  // NOLINT
+  return alignment <= 1 || address % alignment == 0;
+}
+
+// Wraps a validated payload into an Array: zero-copy when aligned and no normalisation is due,
+// otherwise an owned, aligned copy.
+Result<Array> make_array(ParsedNpy parsed, std::shared_ptr<const void> owner,
+                         const Limits& limits) {
+  const bool normalize = limits.normalize_bool && parsed.info.dtype.contains(DTypeKind::Bool);
+  if (!normalize && is_aligned(parsed.payload, parsed.info.dtype.alignment())) {
+    return Array(std::move(parsed.info), std::move(owner), parsed.payload, true);
+  }
+  NPYGUARD_ASSIGN_OR_RETURN(auto buffer, make_buffer(parsed.payload.size()));
+  buffer->assign(parsed.payload.begin(), parsed.payload.end());
+  if (normalize) PayloadScanner(parsed.info.dtype).normalize_bools(*buffer);
+  std::span<const std::byte> view(*buffer);
+  return Array(std::move(parsed.info), std::move(buffer), view, false);
+}
+
+// Reads the preamble and header from a sequential source.
+Result<NpyInfo> read_header_sequential(SequentialSource& source, const Limits& limits) {
+  NPYGUARD_TRY(limits.validate());
+  std::array<std::byte, detail::kPreambleSizeV2> preamble_bytes{};
+  NPYGUARD_ASSIGN_OR_RETURN(
+      size_t got, source.read_full(std::span(preamble_bytes).first(detail::kPreambleSizeV1)));
+  if (got == detail::kPreambleSizeV1 && static_cast<uint8_t>(preamble_bytes[6]) != 1) {
+    NPYGUARD_ASSIGN_OR_RETURN(size_t more,
+                              source.read_full(std::span(preamble_bytes).subspan(got, 2)));
+    got += more;
+  }
+  ByteReader reader{std::span<const std::byte>(preamble_bytes).first(got)};
+  NPYGUARD_ASSIGN_OR_RETURN(detail::Preamble preamble, detail::parse_preamble(reader, limits));
+  if (auto total = source.total_size();
+      total && preamble.header_length > *total - preamble.header_offset) {
+    return error_at(ErrorCode::TruncatedHeader, *total, "input ends inside the header");
+  }
+  Buffer header;
+  NPYGUARD_ASSIGN_OR_RETURN(uint64_t header_got,
+                            read_growing(source, preamble.header_length, header));
+  if (header_got < preamble.header_length) {
+    return error_at(ErrorCode::TruncatedHeader, preamble.header_offset + header_got,
+                    "input ends inside the header");
+  }
+  return detail::interpret_header(preamble, header, limits);
+}
+
+// For sources of known size: the payload must be fully present, and nothing may follow it.
+Status check_known_size(const NpyInfo& info, uint64_t total, const Limits& limits) {
+  const uint64_t available = total - std::min(total, info.payload_offset);
+  if (info.nbytes > available) {
+    return error_at(ErrorCode::PayloadTruncated, total,
+                    "input ends before the declared payload size");
+  }
+  if (available > info.nbytes && !limits.allow_trailing_data) {
+    return error_at(ErrorCode::TrailingData, info.payload_offset + info.nbytes,
+                    "bytes after the payload");
+  }
+  return ok_status();
+}
+
+// After the payload of a stream: refuse any further byte unless trailing data is allowed.
+Status check_stream_end(SequentialSource& source, const NpyInfo& info, const Limits& limits) {
+  if (limits.allow_trailing_data) return ok_status();
+  std::array<std::byte, 1> probe{};
+  NPYGUARD_ASSIGN_OR_RETURN(size_t extra, source.read_some(probe));
+  if (extra != 0) {
+    return error_at(ErrorCode::TrailingData, info.payload_offset + info.nbytes,
+                    "bytes after the payload");
+  }
+  return ok_status();
+}
+
+Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
+  const auto total = source.total_size();
+  if (total) NPYGUARD_TRY(check_known_size(info, *total, limits));
+
+  const PayloadScanner scanner(info.dtype);
+  if (total && !scanner.needed()) return info;  // sizes proven; nothing to look at
+
+  // Whole items per chunk, so every scan sees complete items.
+  const uint64_t itemsize = std::max<uint64_t>(info.itemsize(), 1);
+  const uint64_t items_per_chunk = std::max<uint64_t>(detail::kStreamChunkBytes / itemsize, 1);
+  const uint64_t chunk_bytes = items_per_chunk * itemsize;  // <= max(chunk, itemsize): no wrap
+  Buffer chunk;
+  uint64_t done = 0;
+  while (done < info.nbytes) {
+    const uint64_t want = std::min(chunk_bytes, info.nbytes - done);
+    chunk.clear();
+    NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, want, chunk));
+    const uint64_t offset = info.payload_offset + done;
+    if (got < want) {
+      return error_at(ErrorCode::PayloadTruncated, offset + got,
+                      "input ends before the declared payload size");
+    }
+    NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
+    done += got;
+  }
+  if (!total) NPYGUARD_TRY(check_stream_end(source, info, limits));
+  return info;
+}
+
+Result<Array> load_sequential(SequentialSource& source, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
+  const auto total = source.total_size();
+  if (total) NPYGUARD_TRY(check_known_size(info, *total, limits));
+  // With a known size the payload is proven present, so the exact size can be reserved; a stream
+  // grows its buffer as bytes arrive.
+  NPYGUARD_ASSIGN_OR_RETURN(auto buffer,
+                            make_buffer(total ? static_cast<size_t>(info.nbytes) : 0));
+  NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, info.nbytes, *buffer));
+  if (got < info.nbytes) {
+    return error_at(ErrorCode::PayloadTruncated, info.payload_offset + got,
+                    "input ends before the declared payload size");
+  }
+  if (!total) NPYGUARD_TRY(check_stream_end(source, info, limits));
+  const PayloadScanner scanner(info.dtype);
+  NPYGUARD_TRY(scanner.scan(*buffer, info.payload_offset, limits));
+  if (limits.normalize_bool) scanner.normalize_bools(*buffer);
+  std::span<const std::byte> view(*buffer);
+  return Array(std::move(info), std::move(buffer), view, false);
+}
+
+}  // namespace
+
+Result<Array> read_npy(std::span<const std::byte> bytes, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(ParsedNpy parsed, parse_in_memory(bytes, limits));
+  return make_array(std::move(parsed), nullptr, limits);
+}
+
+Result<NpyInfo> validate_npy(std::span<const std::byte> bytes, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(ParsedNpy parsed, parse_in_memory(bytes, limits));
+  return std::move(parsed.info);
+}
+
+Result<NpyInfo> parse_npy_header(std::span<const std::byte> bytes, const Limits& limits) {
+  NPYGUARD_TRY(limits.validate());
+  ByteReader reader(bytes);
+  NPYGUARD_ASSIGN_OR_RETURN(auto prefix, parse_prefix(reader, limits));
+  return detail::interpret_header(prefix.first, prefix.second, limits);
+}
+
+Result<Array> read_npy_file(const std::string& path, const Limits& limits, FileAccess access) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
+  if (access == FileAccess::Mmap) {
+    auto mapping = detail::MappedFile::map(file);
+    if (mapping.ok()) {
+      NPYGUARD_ASSIGN_OR_RETURN(ParsedNpy parsed, parse_in_memory((*mapping)->bytes(), limits));
+      return make_array(std::move(parsed), std::move(mapping).value(), limits);
+    }
+    // Some files cannot be mapped (special filesystems); pread works everywhere.
+  }
+  detail::PreadSource source(file);
+  return load_sequential(source, limits);
+}
+
+Result<Array> read_npy_stream(InputStream& in, const Limits& limits) {
+  detail::StreamSource source(in);
+  return load_sequential(source, limits);
+}
+
+Result<NpyInfo> validate_npy_file(const std::string& path, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
+  detail::PreadSource source(file);
+  return validate_sequential(source, limits);
+}
+
+Result<NpyInfo> validate_npy_stream(InputStream& in, const Limits& limits) {
+  detail::StreamSource source(in);
+  return validate_sequential(source, limits);
+}
+
+}  // namespace npyguard

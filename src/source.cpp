@@ -1,0 +1,157 @@
+// Input sources: read-only file opening, mmap, pread and stream adapters. Input: paths and
+// descriptors named by the caller; output: bytes and Io errors (with errno folded into the
+// detail), never exceptions.
+#include "source.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <istream>
+#include <utility>
+
+#include "util/checked_math.h"
+
+namespace npyguard {
+namespace detail {
+namespace {
+
+Error io_error(ErrorCode code, uint64_t offset, const char* detail) {
+  return Error{.code = code, .offset = offset, .detail = detail};
+}
+
+}  // namespace
+
+FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+FileDescriptor::~FileDescriptor() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Result<OpenedFile> open_regular_file(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    return io_error(ErrorCode::IoOpenFailed, 0,
+                    errno == ENOENT ? "no such file" : (errno == EACCES ? "permission denied"
+                                                                        : "open() failed"));
+  }
+  OpenedFile file{.fd = FileDescriptor(fd)};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return io_error(ErrorCode::IoReadFailed, 0, "fstat() failed");
+  if (!S_ISREG(st.st_mode)) {
+    return io_error(ErrorCode::IoNotRegularFile, 0, "not a regular file");
+  }
+  auto size = checked_narrow<uint64_t>(st.st_size);
+  if (!size) return io_error(ErrorCode::IoReadFailed, 0, "negative file size");
+  file.size = *size;
+  // Regular files ignore O_NONBLOCK for reads, but clear it so behaviour is plain.
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  return file;
+}
+
+MappedFile::MappedFile(void* address, size_t size) noexcept
+    : address_(address), bytes_(static_cast<const std::byte*>(address), size) {}
+
+MappedFile::~MappedFile() {
+  if (address_ != nullptr) ::munmap(address_, bytes_.size());
+}
+
+Result<std::shared_ptr<const MappedFile>> MappedFile::map(const OpenedFile& file) {
+  auto size = checked_narrow<size_t>(file.size);
+  if (!size) return io_error(ErrorCode::IoReadFailed, 0, "file too large to map");
+  if (*size == 0) {
+    return std::shared_ptr<const MappedFile>(std::make_shared<MappedFile>(nullptr, 0));
+  }
+  void* address = ::mmap(nullptr, *size, PROT_READ, MAP_PRIVATE, file.fd.get(), 0);
+  if (address == MAP_FAILED) return io_error(ErrorCode::IoReadFailed, 0, "mmap() failed");
+  return std::shared_ptr<const MappedFile>(std::make_shared<MappedFile>(address, *size));
+}
+
+Result<size_t> SequentialSource::read_full(std::span<std::byte> out) {
+  size_t filled = 0;
+  while (filled < out.size()) {
+    NPYGUARD_ASSIGN_OR_RETURN(size_t got, read_some(out.subspan(filled)));
+    if (got == 0) break;
+    filled += got;
+  }
+  return filled;
+}
+
+Result<size_t> MemorySource::read_some(std::span<std::byte> out) {
+  const size_t n = std::min(out.size(), bytes_.size() - pos_);
+  std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(pos_), n, out.begin());
+  pos_ += n;
+  return n;
+}
+
+bool MemorySource::skip(uint64_t n) noexcept {
+  if (n > bytes_.size() - pos_) return false;
+  pos_ += static_cast<size_t>(n);
+  return true;
+}
+
+Result<size_t> PreadSource::read_some(std::span<std::byte> out) {
+  if (pos_ >= file_.size) return size_t{0};
+  const uint64_t left = file_.size - pos_;
+  const size_t want = left < out.size() ? static_cast<size_t>(left) : out.size();
+  auto offset = checked_narrow<off_t>(pos_);
+  if (!offset) return io_error(ErrorCode::IoReadFailed, pos_, "offset too large");
+  ssize_t got = 0;
+  do {
+    got = ::pread(file_.fd.get(), out.data(), want, *offset);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) return io_error(ErrorCode::IoReadFailed, pos_, "pread() failed");
+  if (got == 0 && want > 0) {
+    // fstat promised more bytes than the file now holds.
+    return io_error(ErrorCode::IoFileChanged, pos_, "file shrank while being read");
+  }
+  pos_ += static_cast<uint64_t>(got);
+  return static_cast<size_t>(got);
+}
+
+bool PreadSource::skip(uint64_t n) noexcept {
+  if (n > file_.size - pos_) return false;
+  pos_ += n;
+  return true;
+}
+
+}  // namespace detail
+
+Result<size_t> FdInputStream::read(std::span<std::byte> out) {
+  ssize_t got = 0;
+  do {
+    got = ::read(fd_, out.data(), out.size());
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    return Error{.code = ErrorCode::IoReadFailed, .offset = 0, .detail = "read() failed"};
+  }
+  return static_cast<size_t>(got);
+}
+
+Result<size_t> IstreamInputStream::read(std::span<std::byte> out) {
+  try {
+    auto wanted = detail::checked_narrow<std::streamsize>(out.size());
+    if (!wanted) wanted = std::streamsize{1} << 30;
+    in_.read(reinterpret_cast<char*>(out.data()), *wanted);  // NOLINT: char view of our buffer
+    const auto got = in_.gcount();
+    if (in_.bad()) {
+      return Error{.code = ErrorCode::IoReadFailed, .detail = "stream read failed"};
+    }
+    return static_cast<size_t>(got);
+  } catch (...) {
+    return Error{.code = ErrorCode::IoReadFailed, .detail = "stream threw while reading"};
+  }
+}
+
+}  // namespace npyguard

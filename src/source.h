@@ -1,0 +1,112 @@
+// Input sources behind one sequential read interface: memory, a regular file read with pread, and
+// an InputStream; plus read-only opening and mapping of files. Input: a path or descriptor the
+// caller names; output: bytes, never more than asked for. Files are opened O_RDONLY (never
+// writable) and non-blocking, so a FIFO passed as a path cannot hang the open.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "npyguard/npy.h"
+#include "npyguard/result.h"
+
+namespace npyguard::detail {
+
+// Chunk size for streaming reads and scans: large enough to amortise syscalls, small enough that
+// validation memory stays flat.
+inline constexpr size_t kStreamChunkBytes = size_t{1} << 20;
+
+class FileDescriptor {
+ public:
+  FileDescriptor() = default;
+  explicit FileDescriptor(int fd) noexcept : fd_(fd) {}
+  FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor();
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+struct OpenedFile {
+  FileDescriptor fd;
+  uint64_t size = 0;  // from fstat, before anything is read or mapped
+};
+
+// Opens a regular file read-only; anything else (directory, FIFO, device) is refused.
+Result<OpenedFile> open_regular_file(const std::string& path);
+
+// A read-only private mapping of a whole file; owns it until destroyed.
+class MappedFile {
+ public:
+  static Result<std::shared_ptr<const MappedFile>> map(const OpenedFile& file);
+  // Takes ownership of a mapping made by map(); public only for std::make_shared.
+  MappedFile(void* address, size_t size) noexcept;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  std::span<const std::byte> bytes() const noexcept { return bytes_; }
+
+ private:
+  void* address_ = nullptr;
+  std::span<const std::byte> bytes_;
+};
+
+// Sequential reads with an optional known total size.
+class SequentialSource {
+ public:
+  virtual ~SequentialSource() = default;
+  // Reads up to out.size() bytes; 0 means end of input.
+  virtual Result<size_t> read_some(std::span<std::byte> out) = 0;
+  // Total size when known up front (files and memory), else nullopt (streams).
+  virtual std::optional<uint64_t> total_size() const noexcept = 0;
+  // Skips n bytes without reading them when the source can (files); false otherwise.
+  virtual bool skip(uint64_t /*n*/) noexcept { return false; }
+
+  // Fills `out` completely unless the input ends first; returns the bytes stored.
+  Result<size_t> read_full(std::span<std::byte> out);
+};
+
+class MemorySource final : public SequentialSource {
+ public:
+  explicit MemorySource(std::span<const std::byte> bytes) noexcept : bytes_(bytes) {}
+  Result<size_t> read_some(std::span<std::byte> out) override;
+  std::optional<uint64_t> total_size() const noexcept override { return bytes_.size(); }
+  bool skip(uint64_t n) noexcept override;
+
+ private:
+  std::span<const std::byte> bytes_;
+  size_t pos_ = 0;
+};
+
+class PreadSource final : public SequentialSource {
+ public:
+  explicit PreadSource(const OpenedFile& file) noexcept : file_(file) {}
+  Result<size_t> read_some(std::span<std::byte> out) override;
+  std::optional<uint64_t> total_size() const noexcept override { return file_.size; }
+  bool skip(uint64_t n) noexcept override;
+
+ private:
+  const OpenedFile& file_;
+  uint64_t pos_ = 0;
+};
+
+class StreamSource final : public SequentialSource {
+ public:
+  explicit StreamSource(InputStream& in) noexcept : in_(in) {}
+  Result<size_t> read_some(std::span<std::byte> out) override { return in_.read(out); }
+  std::optional<uint64_t> total_size() const noexcept override { return std::nullopt; }
+
+ private:
+  InputStream& in_;
+};
+
+}  // namespace npyguard::detail
