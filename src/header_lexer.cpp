@@ -173,7 +173,7 @@ Result<Token> HeaderLexer::lex_name(uint64_t start) {
   };
   if (equals("True")) return Token{.kind = TokenKind::True, .offset = start};
   if (equals("False")) return Token{.kind = TokenKind::False, .offset = start};
-  if (pos_ < text_.size() && (byte_at(pos_) == '\'' || byte_at(pos_) == '"')) {
+  if (name.size() <= 2 && pos_ < text_.size() && (byte_at(pos_) == '\'' || byte_at(pos_) == '"')) {
     return error_at(ErrorCode::HeaderBadString, start,
                     "string prefixes (b'', u'', r'', f'') are not accepted");
   }

@@ -1,0 +1,48 @@
+// The npyguard commands. Input: options already parsed and checked by main.cpp, and paths or
+// standard input whose contents are untrusted; output: text on the given streams and an exit code
+// from the CLI contract. Each command is one function taking Options, so adding one (sanitize, npz
+// support) means adding a function here and a row in main.cpp's command table.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "npyguard/npyguard.h"
+
+namespace npyguard::cli {
+
+// Exit codes: a scriptable contract (STYLE.md section 3), never renumbered.
+inline constexpr int kExitOk = 0;        // every input accepted
+inline constexpr int kExitRejected = 1;  // some input rejected (any category but Io)
+inline constexpr int kExitUsage = 2;     // usage error, or an input that could not be read
+
+// The operand that names standard input instead of a file.
+inline constexpr std::string_view kStdinName = "-";
+
+// Everything a command needs from the command line.
+struct Options {
+  Limits limits;
+  bool json = false;   // one JSON object per input instead of text
+  bool quiet = false;  // print nothing for accepted inputs
+  std::vector<std::string> inputs;  // paths, or kStdinName
+};
+
+// Where commands write: normal results to `out`, failures to read an input to `err`.
+struct Console {
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// Text for humans: control bytes (from a hostile field name, an odd path or argv) are shown as
+// \xNN so they cannot move the cursor, recolour the terminal or forge extra output lines. Other
+// bytes, including UTF-8, pass through.
+std::string printable(std::string_view text);
+
+// Validates every input with bounded memory and prints one verdict per input.
+int run_check(const Options& options, Console& console);
+// Validates one input and prints everything known about it (format, dtype, fields).
+int run_inspect(const Options& options, Console& console);
+
+}  // namespace npyguard::cli

@@ -1,0 +1,387 @@
+// npyguard command line: argv parsing, help and version, and dispatch to the commands. Input:
+// argv (untrusted text from the caller; every number is parsed strictly); output: the exit code
+// contract of STYLE.md section 3 (0 accepted, 1 rejected, 2 usage error or unreadable input).
+// Nothing escapes as an exception: anything thrown becomes a message and exit 2.
+#include <charconv>
+#include <cstdint>
+#include <exception>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "commands.h"
+#include "npyguard/npyguard.h"
+
+namespace npyguard::cli {
+namespace {
+
+constexpr std::string_view kProgram = "npyguard";
+
+constexpr std::string_view kMainUsage =
+    "Usage: npyguard <command> [options] FILE...\n"
+    "\n"
+    "Validate NumPy .npy files without trusting them: every header field, size and payload\n"
+    "byte is checked against explicit limits, and object (pickle) arrays are always refused.\n"
+    "\n"
+    "Commands:\n"
+    "  check      validate files and print one verdict per file\n"
+    "  inspect    validate one file and describe its format, dtype, shape and fields\n"
+    "  help       show this help, or a command's help: npyguard help check\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help   show this help\n"
+    "  --version    print the version\n"
+    "\n"
+    "Exit status: 0 every input accepted, 1 some input rejected,\n"
+    "2 usage error or an input that could not be opened or read.\n"
+    "Run 'npyguard <command> --help' for the options of a command.\n";
+
+constexpr std::string_view kLimitOptionsHelp =
+    "Limit options (defaults are safe for untrusted input):\n"
+    "  --max-header-bytes N    longest header text accepted (default 10000)\n"
+    "  --max-ndim N            most dimensions accepted (default 64)\n"
+    "  --max-bytes N[K|M|G|T]  largest payload accepted; suffixes are powers of 1024\n"
+    "                          (default 16G)\n"
+    "  --max-dtype-depth N     deepest structured dtype nesting accepted (default 32)\n"
+    "  --max-fields N          most structured fields in total accepted (default 4096)\n"
+    "  --allow-trailing-data   accept bytes after the payload\n"
+    "  --normalize-bool        accept bool bytes other than 0 and 1\n"
+    "  --allow-invalid-unicode accept U strings with surrogates or code points > U+10FFFF\n"
+    "  --no-fortran            refuse Fortran-ordered arrays\n"
+    "  --no-big-endian         refuse big-endian types\n"
+    "  --no-structured         refuse structured (record) dtypes\n"
+    "  --strict-alignment      require the data to start on a 64-byte boundary\n"
+    "\n"
+    "Options may come before or after file names; '--' ends the options.\n"
+    "Exit status: 0 every input accepted, 1 some input rejected,\n"
+    "2 usage error or an input that could not be opened or read.\n";
+
+constexpr std::string_view kCheckUsage =
+    "Usage: npyguard check [options] FILE...\n"
+    "\n"
+    "Validate each FILE ('-' is standard input) with bounded memory, without loading it, and\n"
+    "print 'FILE: ok' or 'FILE: rejected: <error>' on standard output. A file that cannot be\n"
+    "opened or read is reported as 'FILE: error: <error>' on standard error.\n"
+    "\n"
+    "Options:\n"
+    "  --json        print one JSON object per file, one per line\n"
+    "  -q, --quiet   print nothing for accepted files\n"
+    "  -h, --help    show this help\n"
+    "\n";
+
+constexpr std::string_view kInspectUsage =
+    "Usage: npyguard inspect [options] FILE\n"
+    "\n"
+    "Validate FILE ('-' is standard input) like 'check' and describe it: format version,\n"
+    "header size, data offset, descr, dtype, shape, order, element count, data size and,\n"
+    "for structured dtypes, a table of fields. A rejected file prints the same line as\n"
+    "'check'.\n"
+    "\n"
+    "Options:\n"
+    "  --json        print one JSON object (with a nested \"fields\" array)\n"
+    "  -h, --help    show this help\n"
+    "\n";
+
+using CommandFn = int (*)(const Options&, Console&);
+
+// A command's grammar: which options it takes and how many operands.
+struct CommandSpec {
+  std::string_view name;
+  std::string_view usage;
+  bool takes_quiet;
+  size_t min_inputs;
+  size_t max_inputs;
+  CommandFn run;
+};
+
+constexpr size_t kUnbounded = std::numeric_limits<size_t>::max();
+
+const CommandSpec kCommands[] = {
+    {.name = "check", .usage = kCheckUsage, .takes_quiet = true, .min_inputs = 1,
+     .max_inputs = kUnbounded, .run = run_check},
+    {.name = "inspect", .usage = kInspectUsage, .takes_quiet = false, .min_inputs = 1,
+     .max_inputs = 1, .run = run_inspect},
+};
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const CommandSpec& spec : kCommands) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+// Limit options taking a number. Exactly one member pointer is set, matching the field's type.
+struct NumberOption {
+  std::string_view name;
+  uint64_t Limits::*u64 = nullptr;
+  uint32_t Limits::*u32 = nullptr;
+  bool byte_suffixes = false;  // K, M, G, T as powers of 1024
+};
+
+const NumberOption kNumberOptions[] = {
+    {.name = "--max-header-bytes", .u64 = &Limits::max_header_bytes},
+    {.name = "--max-ndim", .u32 = &Limits::max_ndim},
+    {.name = "--max-bytes", .u64 = &Limits::max_array_bytes, .byte_suffixes = true},
+    {.name = "--max-dtype-depth", .u32 = &Limits::max_dtype_depth},
+    {.name = "--max-fields", .u32 = &Limits::max_fields},
+};
+
+// Limit options without a value: each sets one bool to a fixed value.
+struct FlagOption {
+  std::string_view name;
+  bool Limits::*member;
+  bool value;
+};
+
+const FlagOption kFlagOptions[] = {
+    {"--allow-trailing-data", &Limits::allow_trailing_data, true},
+    {"--normalize-bool", &Limits::normalize_bool, true},
+    {"--allow-invalid-unicode", &Limits::allow_invalid_unicode, true},
+    {"--no-fortran", &Limits::allow_fortran_order, false},
+    {"--no-big-endian", &Limits::allow_big_endian, false},
+    {"--no-structured", &Limits::allow_structured, false},
+    {"--strict-alignment", &Limits::strict_alignment, true},
+};
+
+// Shift of each byte suffix: K = 2^10 ... T = 2^40.
+constexpr unsigned kKibShift = 10;
+
+std::optional<unsigned> suffix_shift(char suffix) {
+  switch (suffix) {
+    case 'K':
+      return kKibShift;
+    case 'M':
+      return 2 * kKibShift;
+    case 'G':
+      return 3 * kKibShift;
+    case 'T':
+      return 4 * kKibShift;
+    default:
+      return std::nullopt;
+  }
+}
+
+// Decimal digits only (no sign, no spaces, no base prefix), optionally followed by one byte
+// suffix; nullopt on anything else or on overflow of 64 bits.
+std::optional<uint64_t> parse_number(std::string_view text, bool byte_suffixes) {
+  unsigned shift = 0;
+  if (byte_suffixes && !text.empty()) {
+    if (auto s = suffix_shift(text.back())) {
+      shift = *s;
+      text.remove_suffix(1);
+    }
+  }
+  if (text.empty()) return std::nullopt;
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || ptr != end) return std::nullopt;
+  if (shift != 0 && value > (std::numeric_limits<uint64_t>::max() >> shift)) return std::nullopt;
+  return value << shift;
+}
+
+enum class ParseOutcome { Run, Help, UsageError };
+
+struct ParsedArgs {
+  ParseOutcome outcome = ParseOutcome::Run;
+  Options options;
+  std::string message;  // for UsageError
+};
+
+ParsedArgs usage_error(std::string message) {
+  ParsedArgs parsed;
+  parsed.outcome = ParseOutcome::UsageError;
+  parsed.message = std::move(message);
+  return parsed;
+}
+
+// Applies a numeric limit option; an error message, or empty on success.
+std::string apply_number(const NumberOption& option, std::string_view value, Limits& limits) {
+  const uint64_t max = option.u32 != nullptr ? std::numeric_limits<uint32_t>::max()
+                                             : std::numeric_limits<uint64_t>::max();
+  const std::optional<uint64_t> number = parse_number(value, option.byte_suffixes);
+  if (!number || *number > max) {
+    return "invalid value '" + printable(value) + "' for " + std::string(option.name) +
+           ": expected an integer from 0 to " + std::to_string(max) +
+           (option.byte_suffixes ? ", optionally followed by K, M, G or T (powers of 1024)" : "");
+  }
+  if (option.u32 != nullptr) {
+    limits.*option.u32 = static_cast<uint32_t>(*number);
+  } else {
+    limits.*option.u64 = *number;
+  }
+  return {};
+}
+
+// Parses the arguments after the command name. Options and operands may be mixed; "--" ends the
+// options and a lone "-" is an operand (standard input).
+ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::string_view>& args) {
+  ParsedArgs parsed;
+  Options& options = parsed.options;
+  bool options_ended = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (options_ended || arg.size() < 2 || arg[0] != '-') {
+      options.inputs.emplace_back(arg);
+      continue;
+    }
+    if (arg == "--") {
+      options_ended = true;
+      continue;
+    }
+    if (arg == "-h" || arg == "--help") {
+      parsed.outcome = ParseOutcome::Help;
+      return parsed;
+    }
+    // "--name=value" or "--name value".
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (const size_t eq = arg.find('='); arg.substr(0, 2) == "--" && eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    const auto takes_no_value = [&]() -> std::optional<ParsedArgs> {
+      if (inline_value) return usage_error("option " + printable(name) + " takes no value");
+      return std::nullopt;
+    };
+
+    if (name == "--json") {
+      if (auto error = takes_no_value()) return *error;
+      options.json = true;
+      continue;
+    }
+    if (spec.takes_quiet && (name == "-q" || name == "--quiet")) {
+      if (auto error = takes_no_value()) return *error;
+      options.quiet = true;
+      continue;
+    }
+    bool matched = false;
+    for (const FlagOption& flag : kFlagOptions) {
+      if (name != flag.name) continue;
+      if (auto error = takes_no_value()) return *error;
+      options.limits.*flag.member = flag.value;
+      matched = true;
+      break;
+    }
+    if (matched) continue;
+    for (const NumberOption& number : kNumberOptions) {
+      if (name != number.name) continue;
+      std::string_view value;
+      if (inline_value) {
+        value = *inline_value;
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return usage_error("option " + std::string(name) + " needs a value");
+      }
+      if (std::string error = apply_number(number, value, options.limits); !error.empty()) {
+        return usage_error(error);
+      }
+      matched = true;
+      break;
+    }
+    if (matched) continue;
+    return usage_error("unknown option '" + printable(name) + "'");
+  }
+
+  if (options.inputs.size() < spec.min_inputs) {
+    return usage_error(spec.min_inputs == 1 && spec.max_inputs == 1 ? "expected one FILE"
+                                                                     : "no input files");
+  }
+  if (options.inputs.size() > spec.max_inputs) {
+    return usage_error("expected at most " + std::to_string(spec.max_inputs) + " FILE, got " +
+                       std::to_string(options.inputs.size()));
+  }
+  if (Status valid = options.limits.validate(); !valid.ok()) {
+    return usage_error("inconsistent limits: " + describe(valid.error()));
+  }
+  return parsed;
+}
+
+void print_command_help(std::ostream& out, const CommandSpec& spec) {
+  out << spec.usage << kLimitOptionsHelp;
+}
+
+int run(const std::vector<std::string_view>& args) {
+  Console console{std::cout, std::cerr};
+  if (args.empty()) {
+    std::cerr << kProgram << ": no command given\n\n" << kMainUsage;
+    return kExitUsage;
+  }
+  const std::string_view first = args.front();
+  if (first == "-h" || first == "--help") {
+    std::cout << kMainUsage;
+    return kExitOk;
+  }
+  if (first == "--version") {
+    std::cout << kProgram << ' ' << kVersion << '\n';
+    return kExitOk;
+  }
+  if (first == "help") {
+    if (args.size() == 1) {
+      std::cout << kMainUsage;
+      return kExitOk;
+    }
+    if (args.size() > 2) {
+      std::cerr << kProgram << ": help: too many arguments\n\n" << kMainUsage;
+      return kExitUsage;
+    }
+    if (const CommandSpec* spec = find_command(args[1]); spec != nullptr) {
+      print_command_help(std::cout, *spec);
+      return kExitOk;
+    }
+    std::cerr << kProgram << ": help: unknown command '" << printable(args[1]) << "'\n\n"
+              << kMainUsage;
+    return kExitUsage;
+  }
+  const CommandSpec* spec = find_command(first);
+  if (spec == nullptr) {
+    std::cerr << kProgram << ": unknown command '" << printable(first) << "'\n\n" << kMainUsage;
+    return kExitUsage;
+  }
+  const std::vector<std::string_view> rest(args.begin() + 1, args.end());
+  const ParsedArgs parsed = parse_command_args(*spec, rest);
+  switch (parsed.outcome) {
+    case ParseOutcome::Help:
+      print_command_help(std::cout, *spec);
+      return kExitOk;
+    case ParseOutcome::UsageError:
+      std::cerr << kProgram << ' ' << spec->name << ": " << parsed.message << "\n"
+                << "Try 'npyguard " << spec->name << " --help' for more information.\n";
+      return kExitUsage;
+    case ParseOutcome::Run:
+      break;
+  }
+  return spec->run(parsed.options, console);
+}
+
+}  // namespace
+}  // namespace npyguard::cli
+
+int main(int argc, char** argv) {
+  namespace cli = npyguard::cli;
+  try {
+    std::vector<std::string_view> args;
+    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    const int code = cli::run(args);
+    // A verdict that never reached its reader is not a verdict: report a failed write.
+    std::cout.flush();
+    if (!std::cout) {
+      std::cerr << cli::kProgram << ": error writing to standard output\n";
+      return cli::kExitUsage;
+    }
+    return code;
+  } catch (const std::exception& e) {
+    std::cout.flush();
+    std::cerr << cli::kProgram << ": internal error: " << e.what() << '\n';
+    return cli::kExitUsage;
+  } catch (...) {
+    std::cout.flush();
+    std::cerr << cli::kProgram << ": internal error\n";
+    return cli::kExitUsage;
+  }
+}

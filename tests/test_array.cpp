@@ -1,0 +1,167 @@
+// Array accessors: typed access only when the C++ type matches exactly, byte-order and
+// Fortran->C conversions give NumPy's values, element and field access are bounds-checked.
+#include <complex>
+#include <cstring>
+#include <vector>
+
+#include "npyguard/npy.h"
+#include "support/bytes.h"
+#include "support/catch.h"
+
+using namespace npyguard;
+using namespace npyguard::test;
+
+namespace {
+
+template <class T>
+Bytes payload_of(const std::vector<T>& values, bool big_endian = false) {
+  Bytes out(values.size() * sizeof(T));
+  std::memcpy(out.data(), values.data(), out.size());
+  if (big_endian) {
+    for (size_t at = 0; at < out.size(); at += sizeof(T)) {
+      std::reverse(out.begin() + static_cast<long>(at),
+                   out.begin() + static_cast<long>(at + sizeof(T)));
+    }
+  }
+  return out;
+}
+
+Array load(const Bytes& file) {
+  auto result = read_npy(file);
+  if (!result.ok()) FAIL(describe(result.error()));
+  return *result;
+}
+
+}  // namespace
+
+TEST_CASE("values<T> only for the exact type in host order", "[array]") {
+  const std::vector<double> data = {1.5, -2.0, 3.25};
+  const Bytes file = npy_file(simple_dict("'<f8'", "(3,)"), payload_of(data));
+  const Array array = load(file);
+  auto doubles = array.values<double>();
+  REQUIRE(doubles.ok());
+  CHECK(std::vector<double>(doubles->begin(), doubles->end()) == data);
+  CHECK(array.values<float>().error().code == ErrorCode::TypeMismatch);
+  CHECK(array.values<int64_t>().error().code == ErrorCode::TypeMismatch);
+  CHECK(array.values<uint64_t>().error().code == ErrorCode::TypeMismatch);
+
+  const Bytes big = npy_file(simple_dict("'>f8'", "(3,)"), payload_of(data, true));
+  const Array big_array = load(big);
+  CHECK(big_array.values<double>().error().code == ErrorCode::TypeMismatch);
+  auto native = big_array.to_native_byte_order();
+  REQUIRE(native.ok());
+  CHECK(native->dtype().type_string() == "<f8");
+  auto swapped = native->values<double>();
+  REQUIRE(swapped.ok());
+  CHECK(std::vector<double>(swapped->begin(), swapped->end()) == data);
+}
+
+TEST_CASE("complex and unicode byte swaps swap the right units", "[array]") {
+  const std::vector<std::complex<float>> data = {{1.0f, -1.0f}, {0.5f, 2.0f}};
+  Bytes payload = payload_of(data);
+  // Big-endian complex: each 4-byte part reversed on its own.
+  for (size_t at = 0; at < payload.size(); at += 4) {
+    std::reverse(payload.begin() + static_cast<long>(at), payload.begin() + static_cast<long>(at + 4));
+  }
+  auto native = load(npy_file(simple_dict("'>c8'", "(2,)"), payload)).to_native_byte_order();
+  REQUIRE(native.ok());
+  auto values = native->values<std::complex<float>>();
+  REQUIRE(values.ok());
+  CHECK((*values)[0] == data[0]);
+  CHECK((*values)[1] == data[1]);
+
+  const Bytes ucs4_be = bytes_of(std::string("\x00\x00\x00\x41\x00\x01\xf6\x00", 8));
+  auto text = load(npy_file(simple_dict("'>U2'", "()"), ucs4_be)).to_native_byte_order();
+  REQUIRE(text.ok());
+  CHECK(text->bytes()[0] == std::byte{0x41});
+  CHECK(text->bytes()[4] == std::byte{0x00});
+  CHECK(text->bytes()[5] == std::byte{0xf6});
+  CHECK(text->bytes()[6] == std::byte{0x01});
+  CHECK(text->dtype().type_string() == "<U2");
+}
+
+TEST_CASE("structured arrays: mixed byte orders and field views", "[array]") {
+  // Record: a '<i2', b '>i4', 1 byte padding; two elements.
+  Bytes payload = bytes_of(std::string("\x01\x00\x00\x00\x00\x02\xff"
+                                       "\x03\x00\x00\x00\x01\x00\xee",
+                                       14));
+  const Array array =
+      load(npy_file(simple_dict("[('a', '<i2'), ('b', '>i4'), ('', '|V1')]", "(2,)"), payload));
+  auto b = array.field("b");
+  REQUIRE(b.ok());
+  CHECK(b->size() == 2);
+  CHECK(b->stride() == 7);
+  auto second = b->at(1);
+  REQUIRE(second.ok());
+  CHECK(second->size() == 4);
+  CHECK((*second)[2] == std::byte{0x01});
+  CHECK(b->at(2).error().code == ErrorCode::IndexOutOfRange);
+  CHECK(array.field("c").error().code == ErrorCode::FieldNotFound);
+  CHECK(array.field("").error().code == ErrorCode::FieldNotFound);
+
+  auto native = array.to_native_byte_order();
+  REQUIRE(native.ok());
+  CHECK(native->dtype().descr() == "[('a', '<i2'), ('b', '<i4'), ('', '|V1')]");
+  // b of element 0 was 00 00 00 02 (big-endian 2); now little-endian 02 00 00 00.
+  CHECK(native->bytes()[2] == std::byte{0x02});
+  CHECK(native->bytes()[5] == std::byte{0x00});
+  CHECK(native->bytes()[6] == std::byte{0xff});  // padding untouched
+  CHECK(load(npy_file(simple_dict("'<f8'", "(1,)"), zeros(8))).field("a").error().code ==
+        ErrorCode::FieldNotFound);
+}
+
+TEST_CASE("Fortran to C order and multi-index access", "[array]") {
+  // NumPy: a = np.arange(24, dtype='<i4').reshape(2, 3, 4); np.asfortranarray(a) stores the
+  // elements with the first index varying fastest.
+  std::vector<int32_t> fortran_storage;
+  for (int k = 0; k < 4; ++k) {
+    for (int j = 0; j < 3; ++j) {
+      for (int i = 0; i < 2; ++i) fortran_storage.push_back(i * 12 + j * 4 + k);
+    }
+  }
+  const Array array =
+      load(npy_file(simple_dict("'<i4'", "(2, 3, 4)", true), payload_of(fortran_storage)));
+  CHECK(array.fortran_order());
+  const std::vector<uint64_t> index = {1, 2, 3};
+  auto element = array.element(index);
+  REQUIRE(element.ok());
+  int32_t value = 0;
+  std::memcpy(&value, element->data(), 4);
+  CHECK(value == 23);
+  auto c = array.to_c_order();
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->fortran_order());
+  auto values = c->values<int32_t>();
+  REQUIRE(values.ok());
+  for (int32_t i = 0; i < 24; ++i) CHECK((*values)[static_cast<size_t>(i)] == i);
+  auto c_element = c->element(index);
+  REQUIRE(c_element.ok());
+  std::memcpy(&value, c_element->data(), 4);
+  CHECK(value == 23);
+
+  const std::vector<uint64_t> outside = {2, 0, 0};
+  CHECK(array.element(outside).error().code == ErrorCode::IndexOutOfRange);
+  const std::vector<uint64_t> short_index = {1, 2};
+  CHECK(array.element(short_index).error().code == ErrorCode::IndexOutOfRange);
+  // A 0-d array has exactly one element, addressed by the empty index.
+  const Array scalar = load(npy_file(simple_dict("'<i4'", "()"), payload_of<int32_t>({7})));
+  CHECK(scalar.element({}).ok());
+}
+
+TEST_CASE("misaligned payloads are copied, aligned ones are views", "[array]") {
+  const Bytes file = npy_file(simple_dict("'<f8'", "(2,)"), payload_of<double>({1.0, 2.0}));
+  // Shift the whole file by one byte inside a larger buffer so the payload is misaligned.
+  Bytes shifted(file.size() + 8);
+  std::copy(file.begin(), file.end(), shifted.begin() + 1);
+  const std::span<const std::byte> misaligned(shifted.data() + 1, file.size());
+  auto copy = read_npy(misaligned);
+  REQUIRE(copy.ok());
+  CHECK_FALSE(copy->is_zero_copy());
+  auto values = copy->values<double>();
+  REQUIRE(values.ok());
+  CHECK((*values)[1] == 2.0);
+  auto view = read_npy(file);
+  REQUIRE(view.ok());
+  CHECK(view->is_zero_copy());
+  CHECK(view->bytes().data() == file.data() + payload_start(file));
+}

@@ -1,0 +1,242 @@
+// dtype: every type string NumPy writes is accepted with the right kind/size/order, aliases and
+// ambiguous byte orders are refused, object dtype is refused everywhere with its own code, and
+// structured layouts are computed (and printed back) exactly as NumPy does.
+#include <string>
+#include <vector>
+
+#include "npyguard/dtype.h"
+#include "support/catch.h"
+
+using namespace npyguard;
+
+namespace {
+
+ErrorCode code_of(const std::string& literal, const Limits& limits = {}) {
+  auto result = parse_descr(literal, limits);
+  REQUIRE_FALSE(result.ok());
+  return result.error().code;
+}
+
+DType parsed(const std::string& literal) {
+  auto result = parse_descr(literal, Limits{});
+  if (!result.ok()) FAIL(literal << ": " << describe(result.error()));
+  return *result;
+}
+
+}  // namespace
+
+TEST_CASE("simple type strings NumPy writes", "[dtype]") {
+  struct Case {
+    const char* text;
+    DTypeKind kind;
+    ByteOrder order;
+    uint64_t itemsize;
+  };
+  const std::vector<Case> cases = {
+      {"'|b1'", DTypeKind::Bool, ByteOrder::NotApplicable, 1},
+      {"'|i1'", DTypeKind::SignedInt, ByteOrder::NotApplicable, 1},
+      {"'|u1'", DTypeKind::UnsignedInt, ByteOrder::NotApplicable, 1},
+      {"'<i2'", DTypeKind::SignedInt, ByteOrder::Little, 2},
+      {"'>i8'", DTypeKind::SignedInt, ByteOrder::Big, 8},
+      {"'<u4'", DTypeKind::UnsignedInt, ByteOrder::Little, 4},
+      {"'<f2'", DTypeKind::Float, ByteOrder::Little, 2},
+      {"'>f4'", DTypeKind::Float, ByteOrder::Big, 4},
+      {"'<f8'", DTypeKind::Float, ByteOrder::Little, 8},
+      {"'<f16'", DTypeKind::Float, ByteOrder::Little, 16},
+      {"'<c8'", DTypeKind::Complex, ByteOrder::Little, 8},
+      {"'>c16'", DTypeKind::Complex, ByteOrder::Big, 16},
+      {"'<c32'", DTypeKind::Complex, ByteOrder::Little, 32},
+      {"'|S5'", DTypeKind::Bytes, ByteOrder::NotApplicable, 5},
+      {"'|S0'", DTypeKind::Bytes, ByteOrder::NotApplicable, 0},
+      {"'<U7'", DTypeKind::Unicode, ByteOrder::Little, 28},
+      {"'>U1'", DTypeKind::Unicode, ByteOrder::Big, 4},
+      {"'|V6'", DTypeKind::Void, ByteOrder::NotApplicable, 6},
+      {"'<M8'", DTypeKind::Datetime, ByteOrder::Little, 8},
+      {"'<M8[ns]'", DTypeKind::Datetime, ByteOrder::Little, 8},
+      {"'>m8[10ms]'", DTypeKind::Timedelta, ByteOrder::Big, 8},
+      // Other writers (cnpy) put '<' on single-byte types; harmless, so accepted.
+      {"'<u1'", DTypeKind::UnsignedInt, ByteOrder::NotApplicable, 1},
+      {"'<b1'", DTypeKind::Bool, ByteOrder::NotApplicable, 1},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    const DType dt = parsed(c.text);
+    CHECK(dt.kind == c.kind);
+    CHECK(dt.byte_order == c.order);
+    CHECK(dt.itemsize == c.itemsize);
+  }
+  CHECK(parsed("'<f16'").is_long_double());
+  CHECK(parsed("'<c32'").is_long_double());
+  CHECK_FALSE(parsed("'<f8'").is_long_double());
+  const DType ten_ms = parsed("'<m8[10ms]'");
+  CHECK(ten_ms.unit == DatetimeUnit::Millisecond);
+  CHECK(ten_ms.unit_multiplier == 10);
+  CHECK(parsed("'<M8[2W]'").unit == DatetimeUnit::Week);
+  CHECK(parsed("'<M8'").unit == DatetimeUnit::Generic);
+  for (const char* unit : {"Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as"}) {
+    const DType dt = parsed(std::string("'<M8[") + unit + "]'");
+    CHECK(datetime_unit_name(dt.unit) == unit);
+    CHECK(dt.descr() == std::string("'<M8[") + unit + "]'");
+  }
+}
+
+TEST_CASE("canonical strings print back unchanged", "[dtype]") {
+  for (const char* text : {"'|b1'", "'<i4'", "'>u8'", "'<f16'", "'|S0'", "'<U7'", "'|V6'",
+                           "'<M8'", "'<m8[10ms]'", "'>M8[ns]'"}) {
+    CHECK(parsed(text).descr() == text);
+  }
+  CHECK(parsed("'<u1'").descr() == "'|u1'");
+}
+
+TEST_CASE("aliases, sizes and byte orders that are refused", "[dtype]") {
+  struct Case {
+    const char* text;
+    ErrorCode code;
+  };
+  const std::vector<Case> cases = {
+      {"'float64'", ErrorCode::DtypeNonCanonical},
+      {"'i'", ErrorCode::DtypeNonCanonical},
+      {"'d'", ErrorCode::DtypeNonCanonical},
+      {"'<d'", ErrorCode::DtypeNonCanonical},
+      {"'int32'", ErrorCode::DtypeNonCanonical},
+      {"'bool'", ErrorCode::DtypeNonCanonical},
+      {"'?'", ErrorCode::DtypeNonCanonical},
+      {"'|S'", ErrorCode::DtypeNonCanonical},
+      {"'<M'", ErrorCode::DtypeNonCanonical},
+      {"{'names': ['a'], 'formats': ['<f8']}", ErrorCode::DtypeNonCanonical},
+      {"'=i4'", ErrorCode::DtypeBadByteOrder},
+      {"'i4'", ErrorCode::DtypeBadByteOrder},
+      {"'f8'", ErrorCode::DtypeBadByteOrder},
+      {"'|i4'", ErrorCode::DtypeBadByteOrder},
+      {"'|U3'", ErrorCode::DtypeBadByteOrder},
+      {"'<i3'", ErrorCode::DtypeBadSize},
+      {"'<f1'", ErrorCode::DtypeBadSize},
+      {"'<c4'", ErrorCode::DtypeBadSize},
+      {"'|b2'", ErrorCode::DtypeBadSize},
+      {"'<M4'", ErrorCode::DtypeBadSize},
+      {"'<f08'", ErrorCode::DtypeBadSize},
+      {"'<f8x'", ErrorCode::DtypeBadSize},
+      {"'|S99999999999'", ErrorCode::DtypeBadSize},
+      {"'|V4294967296'", ErrorCode::DtypeItemsizeOverflow},
+      {"'|V2147483648'", ErrorCode::DtypeItemsizeOverflow},
+      {"'<U999999999'", ErrorCode::DtypeItemsizeOverflow},
+      {"'<M8[xs]'", ErrorCode::DtypeBadDatetimeUnit},
+      {"'<M8[]'", ErrorCode::DtypeBadDatetimeUnit},
+      {"'<M8[0ms]'", ErrorCode::DtypeBadDatetimeUnit},
+      {"'<M8[05ms]'", ErrorCode::DtypeBadDatetimeUnit},
+      {"'<M8[ms'", ErrorCode::DtypeBadDatetimeUnit},
+      {"'<M8[B]'", ErrorCode::DtypeBadDatetimeUnit},
+      {"'X4'", ErrorCode::DtypeUnknownType},
+      {"''", ErrorCode::DtypeUnknownType},
+      {"('<f8', (2,))", ErrorCode::DtypeTopLevelSubarray},
+      {"3", ErrorCode::HeaderBadValue},
+      {"True", ErrorCode::HeaderBadValue},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    CHECK(error_name(code_of(c.text)) == error_name(c.code));
+  }
+}
+
+TEST_CASE("object dtype is refused everywhere with object_dtype", "[dtype]") {
+  for (const char* text :
+       {"'|O'", "'O'", "'<O'", "'=O'", "'|O8'", "'|O4'", "'object'", "[('a', '|O')]",
+        "[('a', '<f8'), ('b', [('c', '|O8')])]", "[('a', '|O', (3,))]",
+        "[('a', [('b', [('c', '|O')])], (2,))]", "[(('title', 'a'), '|O')]"}) {
+    INFO(text);
+    auto result = parse_descr(text, Limits{});
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::ObjectDtype);
+    CHECK(error_category(result.error().code) == ErrorCategory::PolicyRejected);
+  }
+}
+
+TEST_CASE("structured layouts: titles, padding, subarrays, nesting", "[dtype]") {
+  const DType dt = parsed("[(('ta', 'a'), '<i4'), ('', '|V4'), ('b', '>f8'), ('', '|V8')]");
+  REQUIRE(dt.kind == DTypeKind::Structured);
+  REQUIRE(dt.fields.size() == 2);
+  CHECK(dt.fields[0].name == "a");
+  CHECK(dt.fields[0].title == std::optional<std::string>("ta"));
+  CHECK(dt.fields[0].offset == 0);
+  CHECK(dt.fields[1].name == "b");
+  CHECK(dt.fields[1].offset == 8);
+  CHECK(dt.itemsize == 24);
+  CHECK(dt.has_big_endian());
+  // NumPy's padding entries are regenerated from the offsets.
+  CHECK(dt.descr() == "[(('ta', 'a'), '<i4'), ('', '|V4'), ('b', '>f8'), ('', '|V8')]");
+
+  const DType sub = parsed("[('a', '<f8', (2, 3)), ('n', [('x', '|b1'), ('y', '<U2')], (2,))]");
+  REQUIRE(sub.fields.size() == 2);
+  CHECK(sub.fields[0].shape == std::vector<uint64_t>{2, 3});
+  CHECK(sub.fields[0].count == 6);
+  CHECK(sub.fields[0].size == 48);
+  CHECK(sub.fields[1].offset == 48);
+  CHECK(sub.fields[1].dtype.itemsize == 9);
+  CHECK(sub.fields[1].size == 18);
+  CHECK(sub.itemsize == 66);
+  CHECK(sub.contains(DTypeKind::Bool));
+  CHECK(sub.contains(DTypeKind::Unicode));
+  CHECK(sub.descr() == "[('a', '<f8', (2, 3)), ('n', [('x', '|b1'), ('y', '<U2')], (2,))]");
+
+  CHECK(parsed("[]").itemsize == 0);
+  CHECK(parsed("[('', '|V8')]").itemsize == 8);
+  CHECK(parsed("[('', '|V8')]").descr() == "[('', '|V8')]");
+  CHECK(parsed("[('a', '<i4'),]").fields.size() == 1);
+}
+
+TEST_CASE("structured dtype rejections", "[dtype]") {
+  struct Case {
+    const char* text;
+    ErrorCode code;
+  };
+  const std::vector<Case> cases = {
+      {"[('a', '<i4'), ('a', '<f8')]", ErrorCode::DtypeDuplicateField},
+      {"[(('b', 'a'), '<i4'), ('b', '<f8')]", ErrorCode::DtypeDuplicateField},
+      {"[(('a', 'a'), '<i4')]", ErrorCode::DtypeDuplicateField},
+      {"[('', '<i4')]", ErrorCode::DtypeEmptyFieldName},
+      {"[('', '|V4', (2,))]", ErrorCode::DtypeEmptyFieldName},
+      {"[('', [('a', '<i4')])]", ErrorCode::DtypeEmptyFieldName},
+      {"[('a',)]", ErrorCode::DtypeBadField},
+      {"[('a', '<i4', (2,), 1)]", ErrorCode::DtypeBadField},
+      {"['a']", ErrorCode::DtypeBadField},
+      {"[(1, '<i4')]", ErrorCode::DtypeBadField},
+      {"[(('t',), '<i4')]", ErrorCode::DtypeBadField},
+      {"[('a', ('<i4', (2,)))]", ErrorCode::DtypeBadField},
+      {"[('a', '<i4', 2)]", ErrorCode::DtypeBadField},
+      {"[('a', '<i4', (-2,))]", ErrorCode::NegativeDimension},
+      {"[('a', '<i4', ('2',))]", ErrorCode::DtypeBadField},
+      {"[('a', '<f8', (1000000000,))]", ErrorCode::DtypeItemsizeOverflow},
+      {"[('a', '|V2000000000'), ('b', '|V2000000000')]", ErrorCode::DtypeItemsizeOverflow},
+      {"[('a', '<f8', (65536, 65536))]", ErrorCode::DtypeItemsizeOverflow},
+      {"[('a', '<f8', (4294967296, 4294967296, 4294967296))]", ErrorCode::DtypeItemsizeOverflow},
+      {"[('a', 'float64')]", ErrorCode::DtypeNonCanonical},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    CHECK(error_name(code_of(c.text)) == error_name(c.code));
+  }
+}
+
+TEST_CASE("depth and field-count limits", "[dtype][limits]") {
+  Limits limits;
+  limits.max_dtype_depth = 3;
+  CHECK(parse_descr("[('a', [('b', [('c', '<i4')])])]", limits).ok());
+  CHECK(code_of("[('a', [('b', [('c', [('d', '<i4')])])])]", limits) == ErrorCode::DtypeTooDeep);
+  limits = Limits{};
+  limits.max_fields = 4;
+  CHECK(parse_descr("[('a', '<i4'), ('b', '<i4'), ('c', '<i4'), ('d', '<i4')]", limits).ok());
+  CHECK(code_of("[('a', '<i4'), ('b', '<i4'), ('c', '<i4'), ('d', '<i4'), ('e', '<i4')]",
+                limits) == ErrorCode::TooManyFields);
+  // Nested fields count toward the same budget.
+  CHECK(code_of("[('a', [('b', '<i4'), ('c', '<i4')]), ('d', [('e', '<i4')])]", limits) ==
+        ErrorCode::TooManyFields);
+}
+
+TEST_CASE("field names print back as Python's repr", "[dtype]") {
+  CHECK(parsed("[(\"it's\", '<i4')]").descr() == "[(\"it's\", '<i4')]");
+  CHECK(parsed("[('both\\'\"', '<i4')]").descr() == "[('both\\'\"', '<i4')]");
+  CHECK(parsed("[('tab\\there', '<i4')]").descr() == "[('tab\\there', '<i4')]");
+  CHECK(parsed("[('\\xe9t\\xe9', '<i4')]").descr() == "[('\xc3\xa9t\xc3\xa9', '<i4')]");
+  CHECK(parsed("[('\\x85', '<i4')]").descr() == "[('\\x85', '<i4')]");
+  CHECK(parsed("[('\\u200b', '<i4')]").descr() == "[('\\u200b', '<i4')]");
+}

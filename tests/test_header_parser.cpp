@@ -1,0 +1,215 @@
+// The header grammar: everything NumPy (and common other writers) produce is accepted, and every
+// rejection rule produces its exact error code at the right offset.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "npyguard/npy.h"
+#include "support/bytes.h"
+#include "support/catch.h"
+
+using namespace npyguard;
+using namespace npyguard::test;
+
+namespace {
+
+Result<NpyInfo> parse_dict(std::string_view dict, int major = 1, const Limits& limits = {}) {
+  return parse_npy_header(npy_file(dict, {}, major), limits);
+}
+
+std::optional<ErrorCode> code_of(std::string_view dict, int major = 1, const Limits& limits = {}) {
+  auto result = parse_dict(dict, major, limits);
+  if (result.ok()) return std::nullopt;
+  return result.error().code;
+}
+
+}  // namespace
+
+TEST_CASE("headers NumPy and other writers produce are accepted", "[header_parser]") {
+  const std::vector<std::string> accepted = {
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (), }",
+      "{'descr': '<f8', 'fortran_order': True, 'shape': (0, 5), }",
+      "{\"descr\": \"<f8\", \"fortran_order\": False, \"shape\": (3, 4)}",
+      "{'descr':'<f8','fortran_order':False,'shape':(3,4)}",
+      "{'shape': (3, 4), 'descr': '<f8', 'fortran_order': False}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4,), }",
+      "{'descr':\t'<f8',\t'fortran_order': False, 'shape': (3, 4)}",
+      "{'descr': '<f8', 'fortran_order': False, 'shape': (2L, 3L), }",  // Python 2 longs
+  };
+  for (const auto& dict : accepted) {
+    INFO(dict);
+    auto result = parse_dict(dict);
+    CHECK(result.ok());
+    if (!result.ok()) UNSCOPED_INFO(describe(result.error()));
+  }
+  auto info = parse_dict("{'descr': '<f8', 'fortran_order': True, 'shape': (2L, 3L), }");
+  REQUIRE(info.ok());
+  CHECK(info->shape == std::vector<uint64_t>{2, 3});
+  CHECK(info->fortran_order);
+  CHECK(info->count == 6);
+  CHECK(info->nbytes == 48);
+  CHECK(info->payload_offset == 128);  // NumPy's framing: padded to 64
+}
+
+TEST_CASE("each grammar rule rejects with its own code", "[header_parser]") {
+  struct Case {
+    std::string dict;
+    ErrorCode code;
+  };
+  const std::string f8 = "'descr': '<f8', ";
+  const std::vector<Case> cases = {
+      {"{'descr': '<f8', 'descr': '<i4', 'fortran_order': False, 'shape': (3,)}",
+       ErrorCode::HeaderDuplicateKey},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,), 'extra': 1}", ErrorCode::HeaderUnknownKey},
+      {"{" + f8 + "'fortran_order': False}", ErrorCode::HeaderMissingKey},
+      {"{" + f8 + "'shape': (3,)}", ErrorCode::HeaderMissingKey},
+      {"{'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderMissingKey},
+      {"{" + f8 + "'fortran_order': False, 'shape': (1+2,)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': None, 'shape': (3,)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': false, 'shape': (3,)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': 0, 'shape': (3,)}", ErrorCode::HeaderBadValue},
+      {"{" + f8 + "'fortran_order': False, 'shape': (0x10,)}", ErrorCode::HeaderBadInteger},
+      {"{" + f8 + "'fortran_order': False, 'shape': (1_000,)}", ErrorCode::HeaderBadInteger},
+      {"{" + f8 + "'fortran_order': False, 'shape': (1.5,)}", ErrorCode::HeaderBadInteger},
+      {"{" + f8 + "'fortran_order': False, 'shape': (1e3,)}", ErrorCode::HeaderBadInteger},
+      {"{" + f8 + "'fortran_order': False, 'shape': (01,)}", ErrorCode::HeaderBadInteger},
+      {"{" + f8 + "'fortran_order': False, 'shape': (True,)}", ErrorCode::HeaderBadValue},
+      {"{" + f8 + "'fortran_order': False, 'shape': ('3',)}", ErrorCode::HeaderBadValue},
+      {"{" + f8 + "'fortran_order': False, 'shape': (-1,)}", ErrorCode::NegativeDimension},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3, -4)}", ErrorCode::NegativeDimension},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': False, 'shape': [3]}", ErrorCode::HeaderBadValue},
+      {"{" + f8 + "'fortran_order': False, 'shape': 3}", ErrorCode::HeaderBadValue},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,)} # comment", ErrorCode::HeaderSyntax},
+      {"{'descr': '<f' '8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
+      {"{'descr': b'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': '<f8, 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
+      {"{'descr': '<f8', 'fortran_order': False, 'shape': (3,)", ErrorCode::HeaderSyntax},
+      {"['descr', '<f8']", ErrorCode::HeaderBadValue},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,)} {}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,),,}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': False, 'shape': (,)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "fortran_order: False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': False, 'shape': (99999999999999999999,)}",
+       ErrorCode::DimensionTooManyDigits},
+      {"{" + f8 + "'fortran_order': False, 'shape': (9999999999999999999,)}",
+       ErrorCode::HeaderBadInteger},
+      {"{'descr': '\\a', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': '\\ud800', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': '\\x0', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': '\\x00', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': '\\U00110000', 'fortran_order': False, 'shape': (3,)}",
+       ErrorCode::HeaderBadString},
+      {"{'descr': '<f8\x01', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\x01", ErrorCode::HeaderNonAsciiOutsideString},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\xe9", ErrorCode::HeaderNonAsciiOutsideString},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\n", ErrorCode::HeaderBadTerminator},
+  };
+  for (const auto& c : cases) {
+    INFO(c.dict);
+    auto result = parse_dict(c.dict);
+    REQUIRE_FALSE(result.ok());
+    CHECK(error_name(result.error().code) == error_name(c.code));
+  }
+}
+
+TEST_CASE("Python 2 long suffixes are accepted only in 1.0/2.0 headers", "[header_parser]") {
+  const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2L,), }";
+  CHECK_FALSE(code_of(dict, 1).has_value());
+  CHECK_FALSE(code_of(dict, 2).has_value());
+  CHECK(code_of(dict, 3) == ErrorCode::HeaderBadInteger);
+  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (2l,), }", 1) ==
+        ErrorCode::HeaderBadInteger);
+}
+
+TEST_CASE("NUL bytes are refused wherever they appear", "[header_parser]") {
+  std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}";
+  dict += '\0';
+  auto result = parse_dict(dict);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::HeaderNulByte);
+  CHECK(result.error().offset == 10 + dict.size() - 1);  // file-absolute offset of the NUL
+}
+
+TEST_CASE("the header must end with spaces and exactly one final newline", "[header_parser]") {
+  const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}";
+  auto no_newline = parse_npy_header(npy_raw(dict + "   "));
+  REQUIRE_FALSE(no_newline.ok());
+  CHECK(no_newline.error().code == ErrorCode::HeaderBadTerminator);
+  auto two_lines = parse_npy_header(npy_raw(dict + "\n  \n"));
+  REQUIRE_FALSE(two_lines.ok());
+  CHECK(two_lines.error().code == ErrorCode::HeaderBadTerminator);
+  auto empty = parse_npy_header(npy_raw(""));
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.error().code == ErrorCode::HeaderBadTerminator);
+  auto only_newline = parse_npy_header(npy_raw(dict + "\n"));
+  CHECK(only_newline.ok());
+  // 16-byte padding (NumPy before 1.14) is fine unless strict_alignment asks for 64.
+  std::string header16 = dict;
+  header16.append((16 - (10 + header16.size() + 1) % 16) % 16, ' ');
+  header16 += '\n';
+  CHECK(parse_npy_header(npy_raw(header16)).ok());
+  Limits strict;
+  strict.strict_alignment = true;
+  if ((10 + header16.size()) % 64 != 0) {
+    auto unaligned = parse_npy_header(npy_raw(header16), strict);
+    REQUIRE_FALSE(unaligned.ok());
+    CHECK(unaligned.error().code == ErrorCode::UnalignedHeader);
+  }
+  CHECK(parse_npy_header(npy_file(dict), strict).ok());
+}
+
+TEST_CASE("string escapes and encodings decode to UTF-8 field names", "[header_parser]") {
+  auto name_of = [](std::string_view descr, int major) -> std::string {
+    auto info = parse_dict("{'descr': " + std::string(descr) +
+                               ", 'fortran_order': False, 'shape': (1,), }",
+                           major);
+    if (!info.ok()) return "error: " + std::string(error_name(info.error().code));
+    return info->dtype.fields.at(0).name;
+  };
+  CHECK(name_of("[('a\\'b', '<i4')]", 1) == "a'b");
+  CHECK(name_of("[(\"a'b\", '<i4')]", 1) == "a'b");
+  CHECK(name_of("[('a\\\\b\\t', '<i4')]", 1) == "a\\b\t");
+  CHECK(name_of("[('\\xe9t\\xe9', '<i4')]", 1) == "\xc3\xa9t\xc3\xa9");
+  CHECK(name_of("[('\\u540d', '<i4')]", 3) == "\xe5\x90\x8d");
+  CHECK(name_of("[('\\U0001f600', '<i4')]", 3) == "\xf0\x9f\x98\x80");
+  // A raw latin-1 byte in a 1.0 header (how NumPy writes 'été') becomes UTF-8.
+  CHECK(name_of("[('\xe9t\xe9', '<i4')]", 1) == "\xc3\xa9t\xc3\xa9");
+  // The same bytes are not UTF-8, so a 3.0 header with them is refused.
+  CHECK(name_of("[('\xe9t\xe9', '<i4')]", 3) == "error: header_invalid_utf8");
+  CHECK(name_of("[('\xe5\x90\x8d', '<i4')]", 3) == "\xe5\x90\x8d");
+  // Overlong UTF-8 and UTF-8-encoded surrogates are invalid.
+  CHECK(name_of("[('\xc0\xaf', '<i4')]", 3) == "error: header_invalid_utf8");
+  CHECK(name_of("[('\xed\xa0\x80', '<i4')]", 3) == "error: header_invalid_utf8");
+  // Raw C1 control bytes are escaped by repr(), so a raw one was not written by NumPy.
+  CHECK(name_of("[('\x85', '<i4')]", 1) == "error: header_bad_string");
+}
+
+TEST_CASE("header limits are checked", "[header_parser][limits]") {
+  Limits limits;
+  limits.max_ndim = 3;
+  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 1)}", 1, limits) ==
+        ErrorCode::TooManyDimensions);
+  CHECK_FALSE(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1)}", 1, limits)
+                  .has_value());
+  limits = Limits{};
+  limits.max_dim_digits = 3;
+  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (1000,)}", 1, limits) ==
+        ErrorCode::DimensionTooManyDigits);
+  limits = Limits{};
+  limits.max_header_bytes = 100;
+  auto big = parse_npy_header(npy_file(simple_dict("'<f8'", "(3,)") + std::string(200, ' ')),
+                              limits);
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().code == ErrorCode::HeaderTooLarge);
+  CHECK(big.error().offset == 8);
+  // 300 nested brackets exceed the parser's recursion bound before any deeper work.
+  std::string deep = "{'descr': " + std::string(300, '[') + std::string(300, ']') +
+                     ", 'fortran_order': False, 'shape': ()}";
+  CHECK(code_of(deep) == ErrorCode::HeaderTooDeep);
+  Limits invalid;
+  invalid.max_dim_digits = 0;
+  CHECK(code_of(simple_dict("'<f8'", "(3,)"), 1, invalid) == ErrorCode::InvalidLimits);
+}

@@ -1,0 +1,218 @@
+// The npy reader on hostile files crafted byte by byte: each framing, layout, payload and limit
+// rule produces its exact code and offset, through every entry point (memory, stream, validate).
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "npyguard/npy.h"
+#include "support/bytes.h"
+#include "support/catch.h"
+
+using namespace npyguard;
+using namespace npyguard::test;
+using namespace std::string_view_literals;
+
+namespace {
+
+Error error_of(const Bytes& file, const Limits& limits = {}) {
+  auto result = read_npy(file, limits);
+  REQUIRE_FALSE(result.ok());
+  return result.error();
+}
+
+// The same verdict must come from memory, stream loading and stream/memory validation.
+ErrorCode code_everywhere(const Bytes& file, const Limits& limits = {}) {
+  const Error memory = error_of(file, limits);
+  std::string text(reinterpret_cast<const char*>(file.data()), file.size());
+  std::istringstream in1(text);
+  IstreamInputStream stream1(in1);
+  auto streamed = read_npy_stream(stream1, limits);
+  REQUIRE_FALSE(streamed.ok());
+  CHECK(streamed.error().code == memory.code);
+  std::istringstream in2(text);
+  IstreamInputStream stream2(in2);
+  auto validated = validate_npy_stream(stream2, limits);
+  REQUIRE_FALSE(validated.ok());
+  CHECK(validated.error().code == memory.code);
+  auto validated_memory = validate_npy(file, limits);
+  REQUIRE_FALSE(validated_memory.ok());
+  CHECK(validated_memory.error().code == memory.code);
+  return memory.code;
+}
+
+Bytes f8_file(std::string_view shape, size_t payload_bytes) {
+  return npy_file(simple_dict("'<f8'", shape), zeros(payload_bytes));
+}
+
+}  // namespace
+
+TEST_CASE("magic and version", "[npy_reader]") {
+  CHECK(code_everywhere(Bytes{}) == ErrorCode::TruncatedPreamble);
+  CHECK(code_everywhere(bytes_of("\x93NUM")) == ErrorCode::TruncatedPreamble);
+  CHECK(code_everywhere(bytes_of("PK\x03\x04 this is a zip")) == ErrorCode::BadMagic);
+  CHECK(code_everywhere(bytes_of("\x93NUMPX\x01\x00"sv)) == ErrorCode::BadMagic);
+  CHECK(code_everywhere(bytes_of("\x93NUMPY\x01")) == ErrorCode::TruncatedPreamble);
+  CHECK(code_everywhere(bytes_of("\x93NUMPY\x01\x00\x10"sv)) == ErrorCode::TruncatedPreamble);
+  CHECK(code_everywhere(bytes_of("\x93NUMPY\x02\x00\x10\x00\x00"sv)) ==
+        ErrorCode::TruncatedPreamble);
+  for (std::string_view version : {"\x01\x01"sv, "\x00\x00"sv, "\x04\x00"sv, "\x02\x01"sv,
+                                   "\xff\xff"sv}) {
+    Bytes file = bytes_of("\x93NUMPY");
+    append(file, version);
+    append(file, "\x10\x00\x00\x00"sv);
+    const Error error = error_of(file);
+    CHECK(error.code == ErrorCode::UnsupportedVersion);
+    CHECK(error.offset == 6);
+  }
+}
+
+TEST_CASE("versions 1.0, 2.0 and 3.0 frame the same array", "[npy_reader]") {
+  for (int major : {1, 2, 3}) {
+    auto result = read_npy(npy_file(simple_dict("'<f8'", "(2,)"), zeros(16), major));
+    REQUIRE(result.ok());
+    CHECK(result->info().version_major == major);
+    CHECK(result->info().payload_offset % 64 == 0);
+    CHECK(result->nbytes() == 16);
+  }
+}
+
+TEST_CASE("header length beyond the input", "[npy_reader]") {
+  Bytes file = npy_raw("{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}\n");
+  file.resize(file.size() - 5);
+  CHECK(code_everywhere(file) == ErrorCode::TruncatedHeader);
+  CHECK(error_of(file).offset == file.size());
+}
+
+TEST_CASE("payload must be complete and nothing may follow it", "[npy_reader]") {
+  const Bytes short_file = f8_file("(3,)", 23);
+  CHECK(code_everywhere(short_file) == ErrorCode::PayloadTruncated);
+  CHECK(error_of(short_file).offset == short_file.size());
+  const Bytes long_file = f8_file("(3,)", 25);
+  CHECK(code_everywhere(long_file) == ErrorCode::TrailingData);
+  CHECK(error_of(long_file).offset == payload_start(long_file) + 24);
+  Limits allow;
+  allow.allow_trailing_data = true;
+  auto accepted = read_npy(long_file, allow);
+  REQUIRE(accepted.ok());
+  CHECK(accepted->nbytes() == 24);
+  REQUIRE(read_npy(f8_file("(3,)", 24)).ok());
+}
+
+TEST_CASE("a tiny file claiming a huge shape is refused before any allocation", "[npy_reader]") {
+  // 1 TiB claimed by a 1 KiB file: the default limit refuses it outright.
+  const Bytes file = f8_file("(137438953472,)", 1024 - 64);
+  CHECK(code_everywhere(file) == ErrorCode::ArrayTooLarge);
+  // With the limit lifted the reader must still not allocate: it finds the payload missing
+  // (an allocation of 1 TiB would have failed as out_of_memory instead).
+  Limits unlimited;
+  unlimited.max_array_bytes = UINT64_MAX;
+  CHECK(code_everywhere(file, unlimited) == ErrorCode::PayloadTruncated);
+  Limits small;
+  small.max_array_bytes = 16;
+  CHECK(code_everywhere(f8_file("(3,)", 24), small) == ErrorCode::ArrayTooLarge);
+}
+
+TEST_CASE("shape arithmetic overflows are refused", "[npy_reader]") {
+  CHECK(code_everywhere(f8_file("(1099511627776, 1099511627776)", 0)) == ErrorCode::SizeOverflow);
+  CHECK(code_everywhere(f8_file("(4611686018427387904, 4)", 0)) == ErrorCode::SizeOverflow);
+  // Element counts beyond int64 are refused even when the payload is empty.
+  CHECK(code_everywhere(npy_file(simple_dict("'|S0'", "(4611686018427387904, 4)"))) ==
+        ErrorCode::SizeOverflow);
+  // A zero dimension does not excuse an overflowing product of the others.
+  CHECK(code_everywhere(f8_file("(0, 4294967296, 4294967296)", 0)) == ErrorCode::SizeOverflow);
+  // A billion zero-size elements is fine and instant.
+  auto empty_items = read_npy(npy_file(simple_dict("'|S0'", "(1000000000000,)")));
+  REQUIRE(empty_items.ok());
+  CHECK(empty_items->count() == 1000000000000u);
+  CHECK(empty_items->nbytes() == 0);
+}
+
+TEST_CASE("bool payloads must hold 0 or 1", "[npy_reader]") {
+  Bytes payload = bytes_of(std::string("\x00\x01\x01\x00\x02\x01", 6));
+  const Bytes file = npy_file(simple_dict("'|b1'", "(6,)"), payload);
+  CHECK(code_everywhere(file) == ErrorCode::InvalidBool);
+  CHECK(error_of(file).offset == payload_start(file) + 4);
+  Limits normalize;
+  normalize.normalize_bool = true;
+  auto fixed = read_npy(file, normalize);
+  REQUIRE(fixed.ok());
+  auto values = fixed->values<bool>();
+  REQUIRE(values.ok());
+  CHECK(std::vector<bool>(values->begin(), values->end()) ==
+        std::vector<bool>{false, true, true, false, true, true});
+  // The caller's buffer is untouched by normalisation.
+  CHECK(file[payload_start(file) + 4] == std::byte{2});
+
+  // A bool inside a record, after a 4-byte field, in the second element.
+  Bytes record_payload = zeros(10);
+  record_payload[5 + 4] = std::byte{7};
+  const Bytes record = npy_file(simple_dict("[('a', '<i4'), ('flag', '|b1')]", "(2,)"),
+                                record_payload);
+  CHECK(code_everywhere(record) == ErrorCode::InvalidBool);
+  CHECK(error_of(record).offset == payload_start(record) + 9);
+  // A bool subarray inside a subarray of records.
+  Bytes nested_payload = zeros(2 * 3 * 2);
+  nested_payload[11] = std::byte{0xff};
+  const Bytes nested =
+      npy_file(simple_dict("[('r', [('f', '|b1', (2,))], (3,))]", "(2,)"), nested_payload);
+  CHECK(code_everywhere(nested) == ErrorCode::InvalidBool);
+  CHECK(error_of(nested).offset == payload_start(nested) + 11);
+}
+
+TEST_CASE("U strings must hold Unicode scalar values", "[npy_reader]") {
+  auto u32_file = [](std::string_view descr, uint32_t value, bool big) {
+    Bytes payload;
+    for (int i = 0; i < 4; ++i) {
+      const int shift = big ? 8 * (3 - i) : 8 * i;
+      payload.push_back(static_cast<std::byte>((value >> shift) & 0xFF));
+    }
+    return npy_file(simple_dict(descr, "(1,)"), payload);
+  };
+  CHECK(read_npy(u32_file("'<U1'", 0x1F600, false)).ok());
+  CHECK(read_npy(u32_file("'>U1'", 0x1F600, true)).ok());
+  CHECK(code_everywhere(u32_file("'<U1'", 0x110000, false)) == ErrorCode::InvalidUnicode);
+  CHECK(code_everywhere(u32_file("'<U1'", 0xD800, false)) == ErrorCode::InvalidUnicode);
+  CHECK(code_everywhere(u32_file("'>U1'", 0xDFFF, true)) == ErrorCode::InvalidUnicode);
+  // Read with the wrong byte order, a valid code point becomes invalid.
+  CHECK(code_everywhere(u32_file("'>U1'", 0x1F600, false)) == ErrorCode::InvalidUnicode);
+  Limits lenient;
+  lenient.allow_invalid_unicode = true;
+  CHECK(read_npy(u32_file("'<U1'", 0x110000, false), lenient).ok());
+}
+
+TEST_CASE("policy toggles", "[npy_reader][limits]") {
+  Limits limits;
+  limits.allow_fortran_order = false;
+  CHECK(code_everywhere(npy_file(simple_dict("'<f8'", "(2, 2)", true), zeros(32)), limits) ==
+        ErrorCode::FortranOrderNotAllowed);
+  limits = Limits{};
+  limits.allow_big_endian = false;
+  CHECK(code_everywhere(npy_file(simple_dict("'>f8'", "(2,)"), zeros(16)), limits) ==
+        ErrorCode::BigEndianNotAllowed);
+  CHECK(code_everywhere(npy_file(simple_dict("[('a', [('b', '>i2')])]", "(2,)"), zeros(4)),
+                        limits) == ErrorCode::BigEndianNotAllowed);
+  CHECK(read_npy(npy_file(simple_dict("'|u1'", "(2,)"), zeros(2)), limits).ok());
+  limits = Limits{};
+  limits.allow_structured = false;
+  CHECK(code_everywhere(npy_file(simple_dict("[('a', '<i4')]", "(2,)"), zeros(8)), limits) ==
+        ErrorCode::StructuredNotAllowed);
+}
+
+TEST_CASE("object arrays are refused with object_dtype before the pickle is touched",
+          "[npy_reader]") {
+  const Bytes file = npy_file(simple_dict("'|O'", "(3,)"), bytes_of("\x80\x04\x95pickle..."));
+  CHECK(code_everywhere(file) == ErrorCode::ObjectDtype);
+}
+
+TEST_CASE("streams grow memory with the data, not with the claimed size", "[npy_reader]") {
+  // 15 GiB claimed (within the default limit) but 100 bytes sent: the answer is a truncation.
+  const Bytes file = f8_file("(2013265920,)", 100);
+  std::string text(reinterpret_cast<const char*>(file.data()), file.size());
+  std::istringstream in(text);
+  IstreamInputStream stream(in);
+  auto result = read_npy_stream(stream, Limits{});
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.error().code == ErrorCode::PayloadTruncated);
+  CHECK(result.error().offset == file.size());
+}

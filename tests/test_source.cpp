@@ -1,0 +1,106 @@
+// File and stream sources: mmap and pread agree, only regular files are opened, FIFOs cannot
+// hang the open, and validation of a file never loads it.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "npyguard/npy.h"
+#include "support/bytes.h"
+#include "support/catch.h"
+
+using namespace npyguard;
+using namespace npyguard::test;
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return std::string(P_tmpdir) + "/npyguard_test_" + std::to_string(::getpid()) + "_" + name;
+}
+
+void write_bytes(const std::string& path, const Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+}
+
+}  // namespace
+
+TEST_CASE("mmap, pread and validation agree on a file", "[source]") {
+  const std::string path = temp_path("ok.npy");
+  Bytes payload;
+  for (int i = 0; i < 24; ++i) payload.push_back(static_cast<std::byte>(i));
+  write_bytes(path, npy_file(simple_dict("'<i2'", "(3, 4)"), payload));
+  auto mapped = read_npy_file(path, Limits{}, FileAccess::Mmap);
+  auto copied = read_npy_file(path, Limits{}, FileAccess::Pread);
+  auto checked = validate_npy_file(path);
+  REQUIRE(mapped.ok());
+  REQUIRE(copied.ok());
+  REQUIRE(checked.ok());
+  CHECK(mapped->is_zero_copy());
+  CHECK_FALSE(copied->is_zero_copy());
+  CHECK(std::equal(mapped->bytes().begin(), mapped->bytes().end(), payload.begin(),
+                   payload.end()));
+  CHECK(std::equal(copied->bytes().begin(), copied->bytes().end(), payload.begin(),
+                   payload.end()));
+  CHECK(checked->shape == std::vector<uint64_t>{3, 4});
+  std::remove(path.c_str());
+}
+
+TEST_CASE("file-level rejections match the in-memory ones", "[source]") {
+  const std::string path = temp_path("bad.npy");
+  const Bytes file = npy_file(simple_dict("'|b1'", "(4,)"), bytes_of(std::string_view("\x01\x00\x05\x01", 4)));
+  write_bytes(path, file);
+  for (auto access : {FileAccess::Mmap, FileAccess::Pread}) {
+    auto result = read_npy_file(path, Limits{}, access);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::InvalidBool);
+    CHECK(result.error().offset == payload_start(file) + 2);
+  }
+  auto validated = validate_npy_file(path);
+  REQUIRE_FALSE(validated.ok());
+  CHECK(validated.error().code == ErrorCode::InvalidBool);
+  CHECK(validated.error().offset == payload_start(file) + 2);
+
+  write_bytes(path, npy_file(simple_dict("'<f8'", "(1099511627776,)"), zeros(16)));
+  Limits unlimited;
+  unlimited.max_array_bytes = UINT64_MAX;
+  for (auto access : {FileAccess::Mmap, FileAccess::Pread}) {
+    auto result = read_npy_file(path, unlimited, access);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == ErrorCode::PayloadTruncated);
+  }
+  CHECK(validate_npy_file(path, unlimited).error().code == ErrorCode::PayloadTruncated);
+
+  write_bytes(path, Bytes{});
+  CHECK(read_npy_file(path).error().code == ErrorCode::TruncatedPreamble);
+  CHECK(validate_npy_file(path).error().code == ErrorCode::TruncatedPreamble);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("only regular files are opened", "[source]") {
+  CHECK(read_npy_file("/nonexistent/x.npy").error().code == ErrorCode::IoOpenFailed);
+  CHECK(validate_npy_file("/nonexistent/x.npy").error().code == ErrorCode::IoOpenFailed);
+  CHECK(read_npy_file("/").error().code == ErrorCode::IoNotRegularFile);
+  const std::string fifo = temp_path("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // Without O_NONBLOCK this open would wait forever for a writer.
+  CHECK(validate_npy_file(fifo).error().code == ErrorCode::IoNotRegularFile);
+  ::unlink(fifo.c_str());
+}
+
+TEST_CASE("descriptor streams read standard-input style pipes", "[source]") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  const Bytes file = npy_file(simple_dict("'<u2'", "(2,)"), bytes_of(std::string_view("\x01\x02\x03\x04", 4)));
+  REQUIRE(::write(fds[1], file.data(), file.size()) == static_cast<ssize_t>(file.size()));
+  ::close(fds[1]);
+  FdInputStream in(fds[0]);
+  auto array = read_npy_stream(in);
+  ::close(fds[0]);
+  REQUIRE(array.ok());
+  auto values = array->values<uint16_t>();
+  REQUIRE(values.ok());
+  CHECK((*values)[1] == 0x0403);
+}
