@@ -21,8 +21,15 @@ if(NPYGUARD_SANITIZE)
   set(_npyguard_san -fsanitize=${NPYGUARD_SANITIZE} -fno-sanitize-recover=all -fno-omit-frame-pointer)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     # Unsigned wraparound is defined behaviour but never intended on sizes from a file.
-    list(APPEND _npyguard_san -fsanitize=unsigned-integer-overflow)
+    # libstdc++'s own headers wrap on purpose (string compare, hashing); only our code is held to it.
+    list(APPEND _npyguard_san -fsanitize=unsigned-integer-overflow
+         -fsanitize-ignorelist=${PROJECT_SOURCE_DIR}/cmake/ubsan_ignorelist.txt)
   endif()
   target_compile_options(npyguard_flags INTERFACE ${_npyguard_san})
   target_link_options(npyguard_flags INTERFACE ${_npyguard_san})
+endif()
+
+if(NPYGUARD_BUILD_FUZZERS)
+  # Coverage instrumentation for the library; the fuzzer runtime links only into fuzz targets.
+  target_compile_options(npyguard_flags INTERFACE -fsanitize=fuzzer-no-link)
 endif()

@@ -130,7 +130,8 @@ Result<Array> Array::to_c_order() const {
   for (size_t dest = 0; dest < out.size(); dest += itemsize) {
     std::copy_n(payload_.begin() + static_cast<std::ptrdiff_t>(source), itemsize,
                 out.begin() + static_cast<std::ptrdiff_t>(dest));
-    for (size_t k = ndim; k-- > 0;) {
+    for (size_t pos = ndim; pos > 0; --pos) {
+      const size_t k = pos - 1;
       if (++index[k] < info_.shape[k]) {
         source += fstride[k];
         break;

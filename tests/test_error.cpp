@@ -1,5 +1,7 @@
 // Meta-tests of the error table: every code has a unique stable name, a message and a category,
 // and values never move (the numbers below are part of the public contract).
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -66,4 +68,17 @@ TEST_CASE("Result holds a value or an error, never both", "[error]") {
   CHECK(fine.ok());
   Status failed = Error{.code = ErrorCode::IoReadFailed};
   CHECK(failed.error().code == ErrorCode::IoReadFailed);
+}
+
+TEST_CASE("SECURITY.md documents every error code with its value", "[error]") {
+  std::ifstream in(std::string(NPYGUARD_SOURCE_DIR) + "/SECURITY.md");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE_FALSE(text.empty());
+  for (ErrorCode code : all_error_codes()) {
+    const std::string row = "| " + std::to_string(static_cast<int>(code)) + " | `" +
+                            std::string(error_name(code)) + "` | " +
+                            std::string(category_name(error_category(code)));
+    INFO(row);
+    CHECK(text.find(row) != std::string::npos);
+  }
 }

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Build the small seed corpora for the fuzz targets from the committed NumPy fixtures.
+
+    python3 corpus/make_seeds.py
+
+Reads tests/fixtures/npy/ (written by NumPy through tests/fixtures/make_npy_fixtures.py) and
+samples/, and writes:
+  corpus/fuzz_npy/         whole .npy files (the small ones; large payloads teach the fuzzer nothing)
+  corpus/fuzz_npy_header/  header text of each file plus one trailing byte choosing the encoding
+                           (0: latin-1 as in 1.0/2.0, 1: UTF-8 as in 3.0), as fuzz_npy_header reads it
+  corpus/fuzz_dtype/       each distinct descr literal
+Only the standard library is needed. Output is deterministic; stale seeds are removed.
+"""
+
+import hashlib
+import struct
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "npy"
+SAMPLES = ROOT / "samples"
+CORPUS = ROOT / "corpus"
+# Seeds above this size are skipped: the fuzzers cap inputs at 64 KiB anyway.
+MAX_SEED_BYTES = 4096
+
+
+def reset(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.iterdir():
+        if old.is_file():
+            old.unlink()
+    return directory
+
+
+def write_seed(directory: Path, data: bytes, stem: str) -> None:
+    digest = hashlib.sha1(data).hexdigest()[:12]
+    (directory / f"{stem}-{digest}").write_bytes(data)
+
+
+def split_npy(data: bytes):
+    """Return (major, header_text) of a well-formed .npy, or None."""
+    if len(data) < 10 or data[:6] != b"\x93NUMPY":
+        return None
+    major = data[6]
+    if major == 1:
+        (length,) = struct.unpack_from("<H", data, 8)
+        start = 10
+    else:
+        (length,) = struct.unpack_from("<I", data, 8)
+        start = 12
+    return major, data[start:start + length]
+
+
+def main() -> None:
+    npy_dir = reset(CORPUS / "fuzz_npy")
+    header_dir = reset(CORPUS / "fuzz_npy_header")
+    dtype_dir = reset(CORPUS / "fuzz_dtype")
+    descrs = set()
+    sources = sorted(FIXTURES.glob("*.npy")) + sorted(SAMPLES.glob("*.npy"))
+    for path in sources:
+        data = path.read_bytes()
+        if len(data) <= MAX_SEED_BYTES:
+            write_seed(npy_dir, data, path.stem)
+        parts = split_npy(data)
+        if parts is None:
+            continue
+        major, header = parts
+        if len(header) <= MAX_SEED_BYTES:
+            write_seed(header_dir, header + (b"\x01" if major == 3 else b"\x00"), path.stem)
+    for line in (FIXTURES / "manifest.tsv").read_text(encoding="utf-8").splitlines()[1:]:
+        descr = line.split("\t")[2]
+        if len(descr.encode("utf-8")) <= MAX_SEED_BYTES:
+            descrs.add(descr)
+    for descr in sorted(descrs):
+        write_seed(dtype_dir, descr.encode("utf-8"), "descr")
+
+
+if __name__ == "__main__":
+    main()

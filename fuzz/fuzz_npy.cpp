@@ -1,0 +1,72 @@
+// fuzz_npy: whole .npy files from memory with small limits, then every accessor of an accepted
+// Array, so bounds checks are exercised and not only parsing. Invariants trap.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_support.h"
+#include "npyguard/npy.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > kMaxFuzzInput) return 0;
+  const auto input = fuzz_bytes(data, size);
+  npyguard::Limits limits = npyguard::Limits::for_fuzzing();
+  // The last byte chooses the lenient toggles, so both sides of each are explored.
+  if (size > 0) {
+    const uint8_t options = data[size - 1];
+    limits.allow_trailing_data = (options & 1) != 0;
+    limits.normalize_bool = (options & 2) != 0;
+    limits.allow_invalid_unicode = (options & 4) != 0;
+  }
+  auto result = npyguard::read_npy(input, limits);
+  auto validated = npyguard::validate_npy(input, limits);
+  NPYGUARD_FUZZ_ASSERT(result.ok() == validated.ok());
+  if (!result.ok()) {
+    NPYGUARD_FUZZ_ASSERT(result.error().offset <= size);
+    NPYGUARD_FUZZ_ASSERT(validated.error().code == result.error().code);
+    return 0;
+  }
+  const npyguard::Array& array = *result;
+  const npyguard::NpyInfo& info = array.info();
+  // The payload is exactly count x itemsize and lies inside the input.
+  NPYGUARD_FUZZ_ASSERT(array.bytes().size() == info.nbytes);
+  NPYGUARD_FUZZ_ASSERT(info.payload_offset <= size && info.nbytes <= size - info.payload_offset);
+  NPYGUARD_FUZZ_ASSERT(info.nbytes <= limits.max_array_bytes);
+  if (array.is_zero_copy() && info.nbytes > 0) {
+    NPYGUARD_FUZZ_ASSERT(array.bytes().data() == input.data() + info.payload_offset);
+  }
+  // The canonical descr parses back to the same dtype.
+  auto reparsed = npyguard::parse_descr(info.descr(), limits);
+  NPYGUARD_FUZZ_ASSERT(reparsed.ok() && *reparsed == info.dtype);
+
+  (void)array.values<double>();
+  (void)array.values<bool>();
+  (void)array.values<int32_t>();
+  auto native = array.to_native_byte_order();
+  NPYGUARD_FUZZ_ASSERT(native.ok() && native->nbytes() == info.nbytes);
+  NPYGUARD_FUZZ_ASSERT(!native->dtype().has_big_endian());
+  auto c_order = native->to_c_order();
+  NPYGUARD_FUZZ_ASSERT(c_order.ok() && !c_order->fortran_order());
+  NPYGUARD_FUZZ_ASSERT(c_order->bytes().size() == info.nbytes);
+  if (info.count > 0) {
+    std::vector<uint64_t> last(info.shape.size());
+    for (size_t i = 0; i < last.size(); ++i) last[i] = info.shape[i] - 1;
+    auto element = array.element(last);
+    NPYGUARD_FUZZ_ASSERT(element.ok() && element->size() == info.itemsize());
+    auto c_element = c_order->element(last);
+    NPYGUARD_FUZZ_ASSERT(c_element.ok());
+    if (!info.shape.empty()) {
+      last[0] = info.shape[0];
+      NPYGUARD_FUZZ_ASSERT(!array.element(last).ok());
+    }
+  }
+  for (const npyguard::Field& field : info.dtype.fields) {
+    auto view = array.field(field.name);
+    NPYGUARD_FUZZ_ASSERT(view.ok());
+    if (view->size() > 0) {
+      auto bytes = view->at(view->size() - 1);
+      NPYGUARD_FUZZ_ASSERT(bytes.ok() && bytes->size() == field.size);
+    }
+    NPYGUARD_FUZZ_ASSERT(!view->at(view->size()).ok());
+  }
+  return 0;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages npyguard builds and tests with, skipping those already present.
+# Sourced by setup.sh and test.sh; safe to run repeatedly. Needs root (or sudo) only when
+# something is missing.
+set -euo pipefail
+
+NPYGUARD_PACKAGES=(
+  cmake g++ make pkg-config       # build
+  clang libclang-rt-14-dev        # fuzzing and clang sanitizers
+  zlib1g-dev libre2-dev           # deflate for .npz, linear-time member-name patterns
+  catch2                          # unit tests
+  libbenchmark-dev                # bench/
+  python3 python3-numpy           # fixture generation and differential tests
+  unzip                           # cross-checking written archives
+)
+
+npyguard_install_deps() {
+  local missing=()
+  for pkg in "${NPYGUARD_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  echo "npyguard: installing missing Debian packages: ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
