@@ -133,8 +133,7 @@ Result<DType> parse_type_string(std::string_view s, uint64_t offset) {
     rest.remove_prefix(1);
   }
   if (is_object_spelling(rest)) {
-    return error_at(ErrorCode::ObjectDtype, offset,
-                    "object dtype: loading it would need pickle, which npyguard never does");
+    return error_at(ErrorCode::ObjectDtype, offset, "type code 'O' (Python objects)");
   }
   if (rest.empty()) {
     return error_at(ErrorCode::DtypeUnknownType, offset, "empty type string");

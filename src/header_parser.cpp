@@ -220,9 +220,9 @@ Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t
                     "'fortran_order' must be True or False");
   }
   fields.fortran_order = fortran.boolean;
-  NPYGUARD_ASSIGN_OR_RETURN(
-      fields.shape,
-      shape_from_literal(dict.items[*value_index[static_cast<size_t>(Key::Shape)]], limits));
+  const Literal& shape = dict.items[*value_index[static_cast<size_t>(Key::Shape)]];
+  NPYGUARD_ASSIGN_OR_RETURN(fields.shape, shape_from_literal(shape, limits));
+  fields.shape_offset = shape.offset;
   fields.descr = std::move(dict.items[*value_index[static_cast<size_t>(Key::Descr)]]);
   return fields;
 }

@@ -37,6 +37,7 @@ Result<Literal> parse_single_literal(HeaderLexer& lexer);
 struct HeaderFields {
   Literal descr;
   std::vector<uint64_t> shape;
+  uint64_t shape_offset = 0;  // file offset of the shape tuple, for size errors
   bool fortran_order = false;
 };
 

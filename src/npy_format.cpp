@@ -63,8 +63,8 @@ Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
     return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
                     "declared header length exceeds max_header_bytes");
   }
-  if (limits.strict_alignment &&
-      (preamble.header_offset + preamble.header_length) % kNpyAlignment != 0) {
+  const auto payload_offset = checked_add(preamble.header_offset, preamble.header_length);
+  if (limits.strict_alignment && (!payload_offset || *payload_offset % kNpyAlignment != 0)) {
     return error_at(ErrorCode::UnalignedHeader, kNpyMagic.size() + 2,
                     "payload does not start on a 64-byte boundary");
   }
@@ -101,16 +101,15 @@ Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::
   // NumPy counts elements in npy_intp (int64); a count beyond it cannot be an array.
   if (!payload_offset || !count ||
       *count > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return error_at(ErrorCode::SizeOverflow, preamble.header_offset,
-                    "element count overflows int64");
+    return error_at(ErrorCode::SizeOverflow, fields.shape_offset, "element count overflows int64");
   }
   auto nbytes = checked_mul(*count, dtype.itemsize);
   if (!nbytes || *nbytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    return error_at(ErrorCode::SizeOverflow, preamble.header_offset,
+    return error_at(ErrorCode::SizeOverflow, fields.shape_offset,
                     "shape x itemsize overflows int64");
   }
   if (*nbytes > limits.max_array_bytes) {
-    return error_at(ErrorCode::ArrayTooLarge, preamble.header_offset,
+    return error_at(ErrorCode::ArrayTooLarge, fields.shape_offset,
                     "declared array size exceeds max_array_bytes");
   }
   info.dtype = std::move(dtype);

@@ -24,7 +24,8 @@ struct Limits {
   // Nesting depth of structured dtypes (records in records, subarrays of records). NumPy itself
   // recurses without a limit; 32 levels is far beyond any real schema.
   uint32_t max_dtype_depth = 32;
-  // Total fields across all nesting levels of a structured dtype.
+  // Field entries across all nesting levels of a structured dtype, NumPy's ('', '|V<n>') padding
+  // entries included: each one is parsing work, whether or not it becomes a field.
   uint32_t max_fields = 4096;
   // Members of an .npz archive.
   uint32_t max_members = 10000;

@@ -70,9 +70,7 @@ void trim_right(std::string& line) {
   while (!line.empty() && line.back() == ' ') line.pop_back();
 }
 
-bool is_io_error(const Error& error) {
-  return error_category(error.code) == ErrorCategory::Io;
-}
+bool is_io_error(const Error& error) { return error_category(error.code) == ErrorCategory::Io; }
 
 Result<NpyInfo> validate_input(const std::string& input, const Limits& limits) {
   if (input == kStdinName) {
@@ -268,9 +266,8 @@ void write_dtype_members_json(JsonWriter& json, const DType& dtype) {
   json.key("itemsize").number(dtype.itemsize);
   json.key("long_double").boolean(dtype.is_long_double());
   if (dtype.kind == DTypeKind::Datetime || dtype.kind == DTypeKind::Timedelta) {
-    json.key("unit").string(dtype.unit == DatetimeUnit::Generic
-                                ? std::string_view("generic")
-                                : datetime_unit_name(dtype.unit));
+    json.key("unit").string(dtype.unit == DatetimeUnit::Generic ? std::string_view("generic")
+                                                                : datetime_unit_name(dtype.unit));
     json.key("unit_multiplier").number(dtype.unit_multiplier);
   }
 }
@@ -354,8 +351,12 @@ void collect_field_rows(const DType& dtype, size_t depth, std::vector<FieldRow>&
 void print_field_table(std::ostream& out, const DType& dtype) {
   std::vector<FieldRow> rows;
   collect_field_rows(dtype, 0, rows);
-  const FieldRow header{.name = "NAME", .offset = "OFFSET", .type = "DESCR", .shape = "SHAPE",
-                        .title = "TITLE", .note = "NOTE"};
+  const FieldRow header{.name = "NAME",
+                        .offset = "OFFSET",
+                        .type = "DESCR",
+                        .shape = "SHAPE",
+                        .title = "TITLE",
+                        .note = "NOTE"};
   size_t name_width = display_width(header.name);
   size_t offset_width = display_width(header.offset);
   size_t type_width = display_width(header.type);
@@ -399,7 +400,8 @@ void print_field_table(std::ostream& out, const DType& dtype) {
   for (const FieldRow& row : rows) print_row(row);
 }
 
-void print_labeled(std::ostream& out, std::string_view label, std::string_view value) {
+// `label` is always a literal from this file; only `value` carries file-derived text.
+void print_labeled(std::ostream& out, const char* label, std::string_view value) {
   std::string line(label);
   line += ':';
   while (line.size() < kLabelWidth) line += ' ';

@@ -24,8 +24,8 @@ inline constexpr std::string_view kStdinName = "-";
 // Everything a command needs from the command line.
 struct Options {
   Limits limits;
-  bool json = false;   // one JSON object per input instead of text
-  bool quiet = false;  // print nothing for accepted inputs
+  bool json = false;                // one JSON object per input instead of text
+  bool quiet = false;               // print nothing for accepted inputs
   std::vector<std::string> inputs;  // paths, or kStdinName
 };
 

@@ -101,10 +101,18 @@ struct CommandSpec {
 constexpr size_t kUnbounded = std::numeric_limits<size_t>::max();
 
 const CommandSpec kCommands[] = {
-    {.name = "check", .usage = kCheckUsage, .takes_quiet = true, .min_inputs = 1,
-     .max_inputs = kUnbounded, .run = run_check},
-    {.name = "inspect", .usage = kInspectUsage, .takes_quiet = false, .min_inputs = 1,
-     .max_inputs = 1, .run = run_inspect},
+    {.name = "check",
+     .usage = kCheckUsage,
+     .takes_quiet = true,
+     .min_inputs = 1,
+     .max_inputs = kUnbounded,
+     .run = run_check},
+    {.name = "inspect",
+     .usage = kInspectUsage,
+     .takes_quiet = false,
+     .min_inputs = 1,
+     .max_inputs = 1,
+     .run = run_inspect},
 };
 
 const CommandSpec* find_command(std::string_view name) {
@@ -233,10 +241,6 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
       options_ended = true;
       continue;
     }
-    if (arg == "-h" || arg == "--help") {
-      parsed.outcome = ParseOutcome::Help;
-      return parsed;
-    }
     // "--name=value" or "--name value".
     std::string_view name = arg;
     std::optional<std::string_view> inline_value;
@@ -249,6 +253,11 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
       return std::nullopt;
     };
 
+    if (name == "-h" || name == "--help") {
+      if (auto error = takes_no_value()) return *error;
+      parsed.outcome = ParseOutcome::Help;
+      return parsed;
+    }
     if (name == "--json") {
       if (auto error = takes_no_value()) return *error;
       options.json = true;
@@ -290,7 +299,7 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
 
   if (options.inputs.size() < spec.min_inputs) {
     return usage_error(spec.min_inputs == 1 && spec.max_inputs == 1 ? "expected one FILE"
-                                                                     : "no input files");
+                                                                    : "no input files");
   }
   if (options.inputs.size() > spec.max_inputs) {
     return usage_error("expected at most " + std::to_string(spec.max_inputs) + " FILE, got " +

@@ -1,0 +1,3 @@
+# -- ends the options: a later --json is a file name
+cd "$2" || exit 99
+"$1" check -- samples/temperatures.npy --json

@@ -1,0 +1,3 @@
+# check --help prints the check usage with the limit options, exit 0
+cd "$2" || exit 99
+"$1" check --help

@@ -1,0 +1,3 @@
+# --version prints the library version
+cd "$2" || exit 99
+"$1" --version
