@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "npy_format.h"
+#include "npy_stream.h"
 #include "npyguard/npy.h"
 #include "payload_scan.h"
 #include "source.h"
@@ -22,6 +23,7 @@ namespace {
 using detail::ByteReader;
 using detail::PayloadScanner;
 using detail::SequentialSource;
+using detail::kStreamChunkBytes;
 
 Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
   return Error{.code = code, .offset = offset, .detail = detail};
@@ -176,8 +178,29 @@ Status check_stream_end(SequentialSource& source, const NpyInfo& info, const Lim
   return ok_status();
 }
 
-Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limits) {
+// An archive member's size is declared twice (its ZIP sizes and its own header); they must agree
+// before any payload is read or any buffer sized.
+Status check_member_size(const NpyInfo& info, std::optional<uint64_t> member_size,
+                         const Limits& limits) {
+  if (!member_size) return ok_status();
+  const auto declared = detail::checked_add(info.payload_offset, info.nbytes);
+  const bool fits = declared && (limits.allow_trailing_data ? *declared <= *member_size
+                                                            : *declared == *member_size);
+  if (!fits) {
+    return error_at(ErrorCode::ZipMemberSizeMismatch, info.payload_offset,
+                    "the .npy header's size differs from the member's uncompressed size");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+namespace detail {
+
+Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limits,
+                                    std::optional<uint64_t> member_size) {
   NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
+  NPYGUARD_TRY(check_member_size(info, member_size, limits));
   const auto total = source.total_size();
   if (total) NPYGUARD_TRY(check_known_size(info, *total, limits));
 
@@ -206,8 +229,10 @@ Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limi
   return info;
 }
 
-Result<Array> load_sequential(SequentialSource& source, const Limits& limits) {
+Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
+                              std::optional<uint64_t> member_size) {
   NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
+  NPYGUARD_TRY(check_member_size(info, member_size, limits));
   const auto total = source.total_size();
   if (total) NPYGUARD_TRY(check_known_size(info, *total, limits));
   // With a known size the payload is proven present, so the exact size can be reserved; a stream
@@ -227,7 +252,7 @@ Result<Array> load_sequential(SequentialSource& source, const Limits& limits) {
   return Array(std::move(info), std::move(buffer), view, false);
 }
 
-}  // namespace
+}  // namespace detail
 
 Result<Array> read_npy(std::span<const std::byte> bytes, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(ParsedNpy parsed, parse_in_memory(bytes, limits));
@@ -257,23 +282,23 @@ Result<Array> read_npy_file(const std::string& path, const Limits& limits, FileA
     // Some files cannot be mapped (special filesystems); pread works everywhere.
   }
   detail::PreadSource source(file);
-  return load_sequential(source, limits);
+  return detail::load_sequential(source, limits);
 }
 
 Result<Array> read_npy_stream(InputStream& in, const Limits& limits) {
   detail::StreamSource source(in);
-  return load_sequential(source, limits);
+  return detail::load_sequential(source, limits);
 }
 
 Result<NpyInfo> validate_npy_file(const std::string& path, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
   detail::PreadSource source(file);
-  return validate_sequential(source, limits);
+  return detail::validate_sequential(source, limits);
 }
 
 Result<NpyInfo> validate_npy_stream(InputStream& in, const Limits& limits) {
   detail::StreamSource source(in);
-  return validate_sequential(source, limits);
+  return detail::validate_sequential(source, limits);
 }
 
 }  // namespace npyguard

@@ -126,6 +126,33 @@ bool PreadSource::skip(uint64_t n) noexcept {
   return true;
 }
 
+Status MemoryRandomAccess::read_at(uint64_t offset, std::span<std::byte> out) {
+  if (offset > bytes_.size() || out.size() > bytes_.size() - offset) {
+    return io_error(ErrorCode::IoReadFailed, offset, "read beyond the end of the input");
+  }
+  std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(offset), out.size(), out.begin());
+  return ok_status();
+}
+
+Status FileRandomAccess::read_at(uint64_t offset, std::span<std::byte> out) {
+  if (offset > file_.size || out.size() > file_.size - offset) {
+    return io_error(ErrorCode::IoReadFailed, offset, "read beyond the end of the file");
+  }
+  size_t filled = 0;
+  while (filled < out.size()) {
+    auto at = checked_narrow<off_t>(offset + filled);
+    if (!at) return io_error(ErrorCode::IoReadFailed, offset, "offset too large");
+    const ssize_t got = ::pread(file_.fd.get(), out.data() + filled, out.size() - filled, *at);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return io_error(ErrorCode::IoReadFailed, offset + filled, "pread() failed");
+    if (got == 0) {
+      return io_error(ErrorCode::IoFileChanged, offset + filled, "file shrank while being read");
+    }
+    filled += static_cast<size_t>(got);
+  }
+  return ok_status();
+}
+
 }  // namespace detail
 
 Result<size_t> FdInputStream::read(std::span<std::byte> out) {

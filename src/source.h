@@ -109,4 +109,33 @@ class StreamSource final : public SequentialSource {
   InputStream& in_;
 };
 
+// Random access by offset over a source of known size (ZIP archives are read from the end).
+class RandomAccessSource {
+ public:
+  virtual ~RandomAccessSource() = default;
+  virtual uint64_t size() const noexcept = 0;
+  // Fills `out` from `offset`; fails (io_read_failed / io_file_changed) unless every byte exists.
+  virtual Status read_at(uint64_t offset, std::span<std::byte> out) = 0;
+};
+
+class MemoryRandomAccess final : public RandomAccessSource {
+ public:
+  explicit MemoryRandomAccess(std::span<const std::byte> bytes) noexcept : bytes_(bytes) {}
+  uint64_t size() const noexcept override { return bytes_.size(); }
+  Status read_at(uint64_t offset, std::span<std::byte> out) override;
+
+ private:
+  std::span<const std::byte> bytes_;
+};
+
+class FileRandomAccess final : public RandomAccessSource {
+ public:
+  explicit FileRandomAccess(const OpenedFile& file) noexcept : file_(file) {}
+  uint64_t size() const noexcept override { return file_.size; }
+  Status read_at(uint64_t offset, std::span<std::byte> out) override;
+
+ private:
+  const OpenedFile& file_;
+};
+
 }  // namespace npyguard::detail

@@ -85,8 +85,10 @@ TEST_CASE("structured arrays: mixed byte orders and field views", "[array]") {
   Bytes payload = bytes_of(std::string("\x01\x00\x00\x00\x00\x02\xff"
                                        "\x03\x00\x00\x00\x01\x00\xee",
                                        14));
-  const Array array =
-      load(npy_file(simple_dict("[('a', '<i2'), ('b', '>i4'), ('', '|V1')]", "(2,)"), payload));
+  // read_npy views the caller's bytes, so the file must outlive the Array.
+  const Bytes file =
+      npy_file(simple_dict("[('a', '<i2'), ('b', '>i4'), ('', '|V1')]", "(2,)"), payload);
+  const Array array = load(file);
   auto b = array.field("b");
   REQUIRE(b.ok());
   CHECK(b->size() == 2);
@@ -119,8 +121,8 @@ TEST_CASE("Fortran to C order and multi-index access", "[array]") {
       for (int i = 0; i < 2; ++i) fortran_storage.push_back(i * 12 + j * 4 + k);
     }
   }
-  const Array array =
-      load(npy_file(simple_dict("'<i4'", "(2, 3, 4)", true), payload_of(fortran_storage)));
+  const Bytes file = npy_file(simple_dict("'<i4'", "(2, 3, 4)", true), payload_of(fortran_storage));
+  const Array array = load(file);
   CHECK(array.fortran_order());
   const std::vector<uint64_t> index = {1, 2, 3};
   auto element = array.element(index);
@@ -144,7 +146,8 @@ TEST_CASE("Fortran to C order and multi-index access", "[array]") {
   const std::vector<uint64_t> short_index = {1, 2};
   CHECK(array.element(short_index).error().code == ErrorCode::IndexOutOfRange);
   // A 0-d array has exactly one element, addressed by the empty index.
-  const Array scalar = load(npy_file(simple_dict("'<i4'", "()"), payload_of<int32_t>({7})));
+  const Bytes scalar_file = npy_file(simple_dict("'<i4'", "()"), payload_of<int32_t>({7}));
+  const Array scalar = load(scalar_file);
   CHECK(scalar.element({}).ok());
 }
 

@@ -59,7 +59,39 @@ enum class ErrorCode : uint16_t {
   UnalignedHeader = 409,        // unaligned_header
 
   // 5xx: zip structure (the .npz reader).
-  // 6xx: inflate (the .npz reader).
+  ZipNoEndRecord = 501,          // zip_no_end_record
+  ZipAmbiguousEndRecord = 502,   // zip_ambiguous_end_record
+  ZipBadEndRecord = 503,         // zip_bad_end_record
+  ZipMultiDisk = 504,            // zip_multi_disk
+  ZipBadZip64 = 505,             // zip_bad_zip64
+  ZipDirectoryOutOfBounds = 506, // zip_directory_out_of_bounds
+  ZipEntryCountMismatch = 507,   // zip_entry_count_mismatch
+  ZipBadCentralEntry = 508,      // zip_bad_central_entry
+  ZipBadExtraField = 509,        // zip_bad_extra_field
+  ZipLocalHeaderMismatch = 510,  // zip_local_header_mismatch
+  ZipBadLocalHeader = 511,       // zip_bad_local_header
+  ZipBadDataDescriptor = 512,    // zip_bad_data_descriptor
+  ZipEncrypted = 513,            // zip_encrypted
+  ZipUnsupportedMethod = 514,    // zip_unsupported_method
+  ZipDuplicateName = 515,        // zip_duplicate_name
+  ZipOverlappingEntries = 516,   // zip_overlapping_entries
+  ZipUnsafeName = 517,           // zip_unsafe_name
+  ZipNotNpyMember = 518,         // zip_not_npy_member
+  ZipMemberNotFound = 519,       // zip_member_not_found
+  ZipMemberNameRejected = 520,   // zip_member_name_rejected
+  ZipUnknownFlags = 521,         // zip_unknown_flags
+  ZipVersionTooNew = 522,        // zip_version_too_new
+  ZipPrependedData = 523,        // zip_prepended_data
+  ZipUnaccountedBytes = 524,     // zip_unaccounted_bytes
+  ZipStoredSizeMismatch = 525,   // zip_stored_size_mismatch
+  ZipMemberSizeMismatch = 526,   // zip_member_size_mismatch
+  ZipBadMemberPattern = 527,     // zip_bad_member_pattern
+
+  // 6xx: inflate and checksums (the .npz reader).
+  InflateCorrupt = 601,    // inflate_corrupt
+  InflateTruncated = 602,  // inflate_truncated
+  InflateOverrun = 603,    // inflate_overrun
+  CrcMismatch = 604,       // crc_mismatch
 
   // 7xx: a configured limit or policy toggle refused the input.
   HeaderTooLarge = 701,          // header_too_large
@@ -72,6 +104,11 @@ enum class ErrorCode : uint16_t {
   BigEndianNotAllowed = 708,     // big_endian_not_allowed
   StructuredNotAllowed = 709,    // structured_not_allowed
   InvalidLimits = 710,           // invalid_limits
+  TooManyMembers = 711,          // too_many_members
+  MemberNameTooLong = 712,       // member_name_too_long
+  TotalUncompressedTooLarge = 713,  // total_uncompressed_too_large
+  CompressionRatioExceeded = 714,   // compression_ratio_exceeded
+  DirectoryTooLarge = 715,       // directory_too_large
 
   // 8xx: I/O.
   IoOpenFailed = 801,   // io_open_failed

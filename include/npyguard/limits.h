@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "npyguard/result.h"
 
@@ -36,6 +38,14 @@ struct Limits {
   // Uncompressed/compressed ratio of one deflate member. DEFLATE cannot exceed about 1032:1, so
   // this only matters when lowered.
   uint32_t max_compression_ratio = 1100;
+
+  // .npz members must match at least one of these RE2 patterns (full match on the member name,
+  // e.g. "arr_[0-9]+\\.npy"); empty accepts every name. RE2 runs in linear time, so a pattern
+  // from configuration can never make the reader hang.
+  std::vector<std::string> member_patterns;
+  // Skip .npz members whose names do not end in .npy instead of refusing the archive (NumPy would
+  // hand them back as raw bytes of unbounded size).
+  bool skip_non_npy_members = false;
 
   // Accept Fortran-ordered payloads.
   bool allow_fortran_order = true;

@@ -5,5 +5,6 @@
 #include "npyguard/error.h"
 #include "npyguard/limits.h"
 #include "npyguard/npy.h"
+#include "npyguard/npz.h"
 #include "npyguard/result.h"
 #include "npyguard/version.h"

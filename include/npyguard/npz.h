@@ -1,0 +1,69 @@
+// Reading .npz archives (ZIP files of .npy members, as numpy.savez and savez_compressed write
+// them) from memory or a file. The archive's directory is validated completely when it is opened;
+// member data is decompressed only when read or validated, always capped at the size the member
+// declares and checked against its CRC-32. Every member goes through the same strict npy reader.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "npyguard/limits.h"
+#include "npyguard/npy.h"
+#include "npyguard/result.h"
+
+namespace npyguard {
+
+enum class NpzMethod : uint16_t {
+  Stored = 0,
+  Deflate = 8,
+};
+
+struct NpzMember {
+  std::string name;  // as stored in the archive, UTF-8 ("arr_0.npy")
+  std::string key;   // the name NumPy gives it: without the ".npy" suffix ("arr_0")
+  NpzMethod method = NpzMethod::Stored;
+  uint64_t compressed_size = 0;
+  uint64_t uncompressed_size = 0;
+  uint32_t crc32 = 0;
+  uint64_t local_header_offset = 0;
+  uint64_t data_offset = 0;
+  bool skipped = false;  // not a .npy member, skipped under Limits::skip_non_npy_members
+};
+
+// True when `prefix` starts like a ZIP archive (a local header or an empty archive's end record),
+// which is how NumPy's np.load tells .npz from .npy.
+bool looks_like_npz(std::span<const std::byte> prefix) noexcept;
+
+class NpzArchive {
+ public:
+  // Validates the whole directory: end records, ZIP64, central entries, local headers, names,
+  // overlaps, sizes, limits. Errors about one entry carry its index in Error::member.
+  static Result<NpzArchive> open(std::span<const std::byte> bytes, const Limits& limits = {});
+  static Result<NpzArchive> open_file(const std::string& path, const Limits& limits = {});
+
+  const std::vector<NpzMember>& members() const noexcept;
+  // The member with this name or key ("x" finds "x.npy"), or nullptr.
+  const NpzMember* find(std::string_view name_or_key) const noexcept;
+
+  // Decompresses and reads one member into an owned Array. Errors inside the member carry its
+  // index in Error::member and member-relative (uncompressed) offsets.
+  Result<Array> read(std::string_view name_or_key) const;
+  Result<Array> read(size_t index) const;
+  // Validates one member without keeping it: memory stays bounded whatever its size.
+  Result<NpyInfo> validate(size_t index) const;
+  // Validates every member that is not skipped, in order; stops at the first error.
+  Result<std::vector<NpyInfo>> validate_all() const;
+
+  struct State;
+
+ private:
+  explicit NpzArchive(std::shared_ptr<const State> state) noexcept : state_(std::move(state)) {}
+  std::shared_ptr<const State> state_;
+};
+
+}  // namespace npyguard

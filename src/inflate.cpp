@@ -1,0 +1,90 @@
+// zlib wrapper: raw inflate with the caller's output bound, and CRC-32. Input: untrusted deflate
+// streams; output: bytes or inflate_corrupt. zlib's own bounds checking is relied on for the
+// bitstream; everything about sizes (caps, ratios, totals) is decided by the caller before and
+// while calling step().
+#include "inflate.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <climits>
+#include <new>
+
+namespace npyguard::detail {
+namespace {
+
+// Raw deflate: negative window bits tell zlib there is no zlib/gzip wrapper (zlib.h, inflateInit2).
+constexpr int kRawDeflateWindowBits = -15;
+// zlib counts in uInt; feed it at most this much per call.
+constexpr size_t kMaxZlibChunk = UINT_MAX;
+
+Error inflate_error(ErrorCode code, const char* detail) {
+  return Error{.code = code, .offset = 0, .detail = detail};
+}
+
+}  // namespace
+
+uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes) noexcept {
+  uLong value = crc;
+  while (!bytes.empty()) {
+    const size_t n = std::min(bytes.size(), kMaxZlibChunk);
+    value = ::crc32(value, reinterpret_cast<const Bytef*>(bytes.data()),  // NOLINT: zlib's API
+                    static_cast<uInt>(n));
+    bytes = bytes.subspan(n);
+  }
+  return static_cast<uint32_t>(value);
+}
+
+struct Inflater::State {
+  z_stream stream{};
+  bool initialised = false;
+  ~State() {
+    if (initialised) ::inflateEnd(&stream);
+  }
+};
+
+Inflater::Inflater() noexcept = default;
+Inflater::~Inflater() = default;
+
+Result<InflateStep> Inflater::step(std::span<const std::byte> in, std::span<std::byte> out) {
+  if (!state_) {
+    try {
+      state_ = std::make_unique<State>();
+    } catch (const std::bad_alloc&) {
+      return inflate_error(ErrorCode::OutOfMemory, "allocating the inflate state failed");
+    }
+    if (::inflateInit2(&state_->stream, kRawDeflateWindowBits) != Z_OK) {
+      return inflate_error(ErrorCode::OutOfMemory, "inflateInit2 failed");
+    }
+    state_->initialised = true;
+  }
+  InflateStep result;
+  if (finished_) return result;
+  z_stream& z = state_->stream;
+  const size_t in_n = std::min(in.size(), kMaxZlibChunk);
+  const size_t out_n = std::min(out.size(), kMaxZlibChunk);
+  // zlib's API takes non-const input pointers but never writes through them.
+  z.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(in.data()));  // NOLINT
+  z.avail_in = static_cast<uInt>(in_n);
+  z.next_out = reinterpret_cast<Bytef*>(out.data());  // NOLINT: zlib's API
+  z.avail_out = static_cast<uInt>(out_n);
+  const int rc = ::inflate(&z, Z_NO_FLUSH);
+  result.consumed = in_n - z.avail_in;
+  result.produced = out_n - z.avail_out;
+  switch (rc) {
+    case Z_STREAM_END:
+      finished_ = true;
+      result.stream_end = true;
+      return result;
+    case Z_OK:
+    case Z_BUF_ERROR:  // no progress possible: needs more input or more output space
+      return result;
+    case Z_MEM_ERROR:
+      return inflate_error(ErrorCode::OutOfMemory, "zlib ran out of memory");
+    default:  // Z_DATA_ERROR, Z_NEED_DICT, Z_STREAM_ERROR
+      return inflate_error(ErrorCode::InflateCorrupt,
+                           z.msg != nullptr ? "invalid deflate data" : "inflate failed");
+  }
+}
+
+}  // namespace npyguard::detail

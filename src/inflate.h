@@ -1,0 +1,44 @@
+// Bounded raw-deflate decoding and CRC-32: the only door to zlib. Input: untrusted compressed
+// bytes; output: decoded bytes, never more than the caller's buffer holds. No zlib type appears
+// here, so nothing else in npyguard can call zlib directly.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "npyguard/result.h"
+
+namespace npyguard::detail {
+
+// CRC-32 (ISO-HDLC, as ZIP uses it) of `bytes`, continuing from `crc` (start with 0).
+uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes) noexcept;
+
+struct InflateStep {
+  size_t consumed = 0;      // input bytes used
+  size_t produced = 0;      // output bytes written
+  bool stream_end = false;  // the deflate stream's final block ended
+};
+
+// A raw deflate (RFC 1951, no zlib or gzip wrapper) decoder.
+class Inflater {
+ public:
+  Inflater() noexcept;
+  ~Inflater();
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  // Decodes from `in` into `out`. Errors: inflate_corrupt for invalid data, out_of_memory.
+  // A step that consumes and produces nothing with input left is reported as is; the caller
+  // decides whether that means truncation.
+  Result<InflateStep> step(std::span<const std::byte> in, std::span<std::byte> out);
+  bool finished() const noexcept { return finished_; }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  bool finished_ = false;
+};
+
+}  // namespace npyguard::detail

@@ -1,0 +1,20 @@
+// The npy reader over a sequential source, for callers inside the library that produce the bytes
+// themselves (the .npz reader's member streams). Input: an untrusted byte stream; output: a
+// validated NpyInfo or Array. `member_size`, when given, is the size the container declares for
+// these bytes; the .npy header must agree with it before any payload is read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "npyguard/npy.h"
+#include "source.h"
+
+namespace npyguard::detail {
+
+Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limits,
+                                    std::optional<uint64_t> member_size = std::nullopt);
+Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
+                              std::optional<uint64_t> member_size = std::nullopt);
+
+}  // namespace npyguard::detail

@@ -1,0 +1,403 @@
+// npz reader: composition of the ZIP directory reader, the member-name policy, capped inflate
+// with CRC-32, and the npy reader. Input: an untrusted archive; output: members that are proven
+// consistent before any byte is decompressed, and arrays whose bytes were checked against their
+// CRC. Sizes are settled before decompression: a member's declared size must fit the limits and
+// the compression-ratio cap, and may never be exceeded while inflating.
+#include <algorithm>
+#include <array>
+#include <new>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "inflate.h"
+#include "member_policy.h"
+#include "npy_stream.h"
+#include "npyguard/npz.h"
+#include "source.h"
+#include "util/checked_math.h"
+#include "zip_reader.h"
+
+namespace npyguard {
+
+struct NpzArchive::State {
+  std::span<const std::byte> memory;       // archive bytes, when opened from memory
+  std::optional<detail::OpenedFile> file;  // the open file, when opened from a path
+  Limits limits;
+  detail::ZipDirectory directory;
+  std::vector<NpzMember> members;
+};
+
+namespace {
+
+using detail::ZipEntry;
+
+// Compressed bytes read per refill while inflating: large enough to keep zlib busy, small enough
+// to keep validation memory flat.
+constexpr size_t kInflateInputChunk = size_t{64} << 10;
+// Scratch space for draining a member that nobody keeps.
+constexpr size_t kDrainChunk = size_t{64} << 10;
+
+Error error_at(ErrorCode code, uint64_t offset, const char* detail, uint32_t member = kNoMember) {
+  return Error{.code = code, .offset = offset, .member = member, .detail = detail};
+}
+
+Error in_member(Error error, size_t index) {
+  error.member = static_cast<uint32_t>(index);
+  return error;
+}
+
+constexpr std::string_view kNpySuffix = ".npy";
+
+bool has_npy_suffix(std::string_view name) {
+  return name.size() > kNpySuffix.size() &&
+         name.substr(name.size() - kNpySuffix.size()) == kNpySuffix;
+}
+
+// One member's uncompressed bytes as a sequential source: stored bytes are copied out, deflate is
+// inflated; never more than the declared size, and the CRC-32 and the exact end of the
+// compressed data are verified when the member ends.
+class MemberSource final : public detail::SequentialSource {
+ public:
+  MemberSource(detail::RandomAccessSource& archive, const ZipEntry& entry) noexcept
+      : archive_(archive), entry_(entry) {}
+
+  std::optional<uint64_t> total_size() const noexcept override {
+    return entry_.uncompressed_size;
+  }
+
+  Result<size_t> read_some(std::span<std::byte> out) override {
+    if (produced_ == entry_.uncompressed_size) {
+      NPYGUARD_TRY(verify_end());
+      return size_t{0};
+    }
+    const uint64_t left = entry_.uncompressed_size - produced_;
+    if (left < out.size()) out = out.first(static_cast<size_t>(left));
+    if (out.empty()) return size_t{0};
+    if (entry_.method == detail::kMethodStored) {
+      NPYGUARD_TRY(archive_.read_at(entry_.data_offset + produced_, out));
+      account(out);
+      return out.size();
+    }
+    return inflate_into(out);
+  }
+
+  // Reads whatever the consumer left unread, then verifies the end of the member.
+  Status finish() {
+    std::array<std::byte, 4096> small{};
+    std::vector<std::byte> scratch;
+    while (produced_ < entry_.uncompressed_size) {
+      std::span<std::byte> into(small);
+      if (entry_.uncompressed_size - produced_ > small.size()) {
+        if (scratch.empty()) {
+          try {
+            scratch.resize(kDrainChunk);
+          } catch (const std::bad_alloc&) {
+            return error_at(ErrorCode::OutOfMemory, produced_, "allocating a drain buffer");
+          }
+        }
+        into = scratch;
+      }
+      NPYGUARD_ASSIGN_OR_RETURN(size_t got, read_some(into));
+      if (got == 0) break;
+    }
+    return verify_end();
+  }
+
+ private:
+  void account(std::span<const std::byte> bytes) {
+    crc_ = detail::crc32_update(crc_, bytes);
+    produced_ += bytes.size();
+  }
+
+  Status refill() {
+    const uint64_t left = entry_.compressed_size - compressed_read_;
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(left, kInflateInputChunk));
+    if (input_.size() < n) {
+      try {
+        input_.resize(n);
+      } catch (const std::bad_alloc&) {
+        return error_at(ErrorCode::OutOfMemory, produced_, "allocating an inflate buffer");
+      }
+    }
+    NPYGUARD_TRY(archive_.read_at(entry_.data_offset + compressed_read_,
+                                  std::span(input_).first(n)));
+    compressed_read_ += n;
+    input_begin_ = 0;
+    input_end_ = n;
+    return ok_status();
+  }
+
+  bool input_exhausted() const noexcept {
+    return input_begin_ == input_end_ && compressed_read_ == entry_.compressed_size;
+  }
+
+  Result<size_t> inflate_into(std::span<std::byte> out) {
+    while (true) {
+      if (input_begin_ == input_end_ && compressed_read_ < entry_.compressed_size) {
+        NPYGUARD_TRY(refill());
+      }
+      const auto input = std::span<const std::byte>(input_).subspan(input_begin_,
+                                                                   input_end_ - input_begin_);
+      NPYGUARD_ASSIGN_OR_RETURN(detail::InflateStep step, inflater_.step(input, out));
+      input_begin_ += step.consumed;
+      account(out.first(step.produced));
+      if (step.produced > 0) return step.produced;
+      if (step.stream_end || input_exhausted()) {
+        return error_at(ErrorCode::InflateTruncated, produced_,
+                        "the deflate data ends before the member's declared size");
+      }
+      if (step.consumed == 0) {
+        return error_at(ErrorCode::InflateCorrupt, produced_, "inflate made no progress");
+      }
+    }
+  }
+
+  Status verify_end() {
+    if (verified_) return ok_status();
+    if (entry_.method == detail::kMethodDeflate) {
+      // The stream must end exactly here: one more byte of output is an overrun (the lying-size
+      // zip bomb), and compressed bytes left over belong to nothing.
+      std::array<std::byte, 1> probe{};
+      while (!inflater_.finished()) {
+        if (input_begin_ == input_end_) {
+          if (compressed_read_ == entry_.compressed_size) {
+            return error_at(ErrorCode::InflateTruncated, produced_,
+                            "the deflate stream does not end with the member's data");
+          }
+          NPYGUARD_TRY(refill());
+        }
+        const auto input = std::span<const std::byte>(input_).subspan(
+            input_begin_, input_end_ - input_begin_);
+        NPYGUARD_ASSIGN_OR_RETURN(detail::InflateStep step, inflater_.step(input, probe));
+        input_begin_ += step.consumed;
+        if (step.produced > 0) {
+          return error_at(ErrorCode::InflateOverrun, produced_,
+                          "the member inflates to more than its declared size");
+        }
+        if (!step.stream_end && step.consumed == 0) {
+          return error_at(ErrorCode::InflateCorrupt, produced_, "inflate made no progress");
+        }
+      }
+      if (!input_exhausted()) {
+        return error_at(ErrorCode::InflateOverrun, produced_,
+                        "compressed bytes left after the end of the deflate stream");
+      }
+    }
+    if (crc_ != entry_.crc32) {
+      return error_at(ErrorCode::CrcMismatch, produced_, "CRC-32 of the member data differs");
+    }
+    verified_ = true;
+    return ok_status();
+  }
+
+  detail::RandomAccessSource& archive_;
+  const ZipEntry& entry_;
+  detail::Inflater inflater_;
+  std::vector<std::byte> input_;
+  size_t input_begin_ = 0;
+  size_t input_end_ = 0;
+  uint64_t compressed_read_ = 0;
+  uint64_t produced_ = 0;
+  uint32_t crc_ = 0;
+  bool verified_ = false;
+};
+
+// Names (duplicates, .npy suffix, patterns) and sizes (totals, ratio): everything that can be
+// decided from the central directory alone, before any local header is read.
+Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& limits,
+                           std::vector<NpzMember>& members) {
+  NPYGUARD_ASSIGN_OR_RETURN(auto patterns, detail::MemberNamePolicy::compile(limits.member_patterns));
+  std::set<std::string, std::less<>> keys;
+  uint64_t total = 0;
+  for (size_t i = 0; i < directory.entries.size(); ++i) {
+    const ZipEntry& entry = directory.entries[i];
+    const auto index = static_cast<uint32_t>(i);
+    NpzMember member;
+    member.name = entry.name;
+    const bool npy = has_npy_suffix(entry.name);
+    member.key = npy ? entry.name.substr(0, entry.name.size() - kNpySuffix.size()) : entry.name;
+    // NumPy's NpzFile maps both "a" and "a.npy" to the key "a"; two readers of one archive would
+    // see different arrays under the same key.
+    if (!keys.insert(member.key).second) {
+      return error_at(ErrorCode::ZipDuplicateName, entry.local_header_offset,
+                      "two members have the same name once '.npy' is removed", index);
+    }
+    member.method = static_cast<NpzMethod>(entry.method);
+    member.compressed_size = entry.compressed_size;
+    member.uncompressed_size = entry.uncompressed_size;
+    member.crc32 = entry.crc32;
+    member.local_header_offset = entry.local_header_offset;
+    member.skipped = !npy;
+    members.push_back(std::move(member));
+  }
+  for (size_t i = 0; i < directory.entries.size(); ++i) {
+    if (members[i].skipped && !limits.skip_non_npy_members) {
+      return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].local_header_offset,
+                      "member name does not end in .npy", static_cast<uint32_t>(i));
+    }
+  }
+  for (size_t i = 0; i < directory.entries.size(); ++i) {
+    if (!members[i].skipped && !patterns.allows(members[i].name)) {
+      return error_at(ErrorCode::ZipMemberNameRejected, directory.entries[i].local_header_offset,
+                      "member name matches none of the allowed patterns",
+                      static_cast<uint32_t>(i));
+    }
+  }
+  for (size_t i = 0; i < directory.entries.size(); ++i) {
+    const ZipEntry& entry = directory.entries[i];
+    const auto index = static_cast<uint32_t>(i);
+    auto sum = detail::checked_add(total, entry.uncompressed_size);
+    if (!sum || *sum > limits.max_total_uncompressed) {
+      return error_at(ErrorCode::TotalUncompressedTooLarge, entry.local_header_offset,
+                      "uncompressed sizes add up to more than max_total_uncompressed", index);
+    }
+    total = *sum;
+    if (entry.method == detail::kMethodDeflate) {
+      auto ceiling = detail::checked_mul<uint64_t>(entry.compressed_size,
+                                                   limits.max_compression_ratio);
+      // An empty member compresses to a couple of bytes; never call that a bomb.
+      if (ceiling && *ceiling < 1024) ceiling = 1024;
+      if (ceiling && entry.uncompressed_size > *ceiling) {
+        return error_at(ErrorCode::CompressionRatioExceeded, entry.local_header_offset,
+                        "declared size exceeds compressed size x max_compression_ratio", index);
+      }
+    }
+  }
+  return ok_status();
+}
+
+Result<std::shared_ptr<const NpzArchive::State>> open_state(
+    std::shared_ptr<NpzArchive::State> state, detail::RandomAccessSource& source) {
+  NPYGUARD_TRY(state->limits.validate());
+  NPYGUARD_ASSIGN_OR_RETURN(state->directory,
+                            detail::read_central_directory(source, state->limits));
+  try {
+    state->members.reserve(state->directory.entries.size());
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating the member list failed");
+  }
+  NPYGUARD_TRY(apply_member_policy(state->directory, state->limits, state->members));
+  NPYGUARD_TRY(detail::resolve_local_headers(source, state->directory));
+  for (size_t i = 0; i < state->members.size(); ++i) {
+    state->members[i].data_offset = state->directory.entries[i].data_offset;
+  }
+  return std::shared_ptr<const NpzArchive::State>(std::move(state));
+}
+
+// Runs `body` with a random-access view of the archive, whichever way it was opened.
+template <class Body>
+auto with_source(const NpzArchive::State& state, Body&& body) {
+  if (state.file) {
+    detail::FileRandomAccess source(*state.file);
+    return body(source);
+  }
+  detail::MemoryRandomAccess source(state.memory);
+  return body(source);
+}
+
+}  // namespace
+
+bool looks_like_npz(std::span<const std::byte> prefix) noexcept {
+  if (prefix.size() < 4) return false;
+  const auto at = [&](size_t i) { return static_cast<uint8_t>(prefix[i]); };
+  return at(0) == 'P' && at(1) == 'K' &&
+         ((at(2) == 3 && at(3) == 4) || (at(2) == 5 && at(3) == 6));
+}
+
+Result<NpzArchive> NpzArchive::open(std::span<const std::byte> bytes, const Limits& limits) {
+  std::shared_ptr<State> state;
+  try {
+    state = std::make_shared<State>();
+    state->limits = limits;
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating the archive state failed");
+  }
+  state->memory = bytes;
+  detail::MemoryRandomAccess source(bytes);
+  NPYGUARD_ASSIGN_OR_RETURN(auto opened, open_state(std::move(state), source));
+  return NpzArchive(std::move(opened));
+}
+
+Result<NpzArchive> NpzArchive::open_file(const std::string& path, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
+  std::shared_ptr<State> state;
+  try {
+    state = std::make_shared<State>();
+    state->limits = limits;
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating the archive state failed");
+  }
+  state->file = std::move(file);
+  detail::FileRandomAccess source(*state->file);
+  NPYGUARD_ASSIGN_OR_RETURN(auto opened, open_state(std::move(state), source));
+  return NpzArchive(std::move(opened));
+}
+
+const std::vector<NpzMember>& NpzArchive::members() const noexcept { return state_->members; }
+
+const NpzMember* NpzArchive::find(std::string_view name_or_key) const noexcept {
+  for (const NpzMember& member : state_->members) {
+    if (member.name == name_or_key || member.key == name_or_key) return &member;
+  }
+  return nullptr;
+}
+
+Result<Array> NpzArchive::read(std::string_view name_or_key) const {
+  const NpzMember* member = find(name_or_key);
+  if (member == nullptr) {
+    return error_at(ErrorCode::ZipMemberNotFound, 0, "no member with that name or key");
+  }
+  return read(static_cast<size_t>(member - state_->members.data()));
+}
+
+Result<Array> NpzArchive::read(size_t index) const {
+  if (index >= state_->members.size()) {
+    return error_at(ErrorCode::ZipMemberNotFound, 0, "member index out of range");
+  }
+  if (state_->members[index].skipped) {
+    return in_member(error_at(ErrorCode::ZipNotNpyMember, 0, "member was skipped (not .npy)"),
+                     index);
+  }
+  const ZipEntry& entry = state_->directory.entries[index];
+  return with_source(*state_, [&](detail::RandomAccessSource& source) -> Result<Array> {
+    MemberSource member(source, entry);
+    auto array = detail::load_sequential(member, state_->limits, entry.uncompressed_size);
+    if (!array.ok()) return in_member(array.error(), index);
+    const Status end = member.finish();
+    if (!end.ok()) return in_member(end.error(), index);
+    return array;
+  });
+}
+
+Result<NpyInfo> NpzArchive::validate(size_t index) const {
+  if (index >= state_->members.size()) {
+    return error_at(ErrorCode::ZipMemberNotFound, 0, "member index out of range");
+  }
+  if (state_->members[index].skipped) {
+    return in_member(error_at(ErrorCode::ZipNotNpyMember, 0, "member was skipped (not .npy)"),
+                     index);
+  }
+  const ZipEntry& entry = state_->directory.entries[index];
+  return with_source(*state_, [&](detail::RandomAccessSource& source) -> Result<NpyInfo> {
+    MemberSource member(source, entry);
+    auto info = detail::validate_sequential(member, state_->limits, entry.uncompressed_size);
+    if (!info.ok()) return in_member(info.error(), index);
+    const Status end = member.finish();
+    if (!end.ok()) return in_member(end.error(), index);
+    return info;
+  });
+}
+
+Result<std::vector<NpyInfo>> NpzArchive::validate_all() const {
+  std::vector<NpyInfo> infos;
+  for (size_t i = 0; i < state_->members.size(); ++i) {
+    if (state_->members[i].skipped) continue;
+    NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, validate(i));
+    infos.push_back(std::move(info));
+  }
+  return infos;
+}
+
+}  // namespace npyguard

@@ -1,0 +1,87 @@
+// Hardened ZIP directory reader: end records (with ZIP64), central directory, local headers and
+// data descriptors, every field bounds-checked and cross-checked; it never decompresses. Input:
+// an untrusted archive behind RandomAccessSource; output: entries whose byte ranges are proven to
+// tile the archive exactly (no prepended data, no gaps, no overlaps) and whose local and central
+// descriptions agree, so no other ZIP reader can see different members in the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "npyguard/limits.h"
+#include "npyguard/result.h"
+#include "source.h"
+
+namespace npyguard::detail {
+
+// APPNOTE.TXT 4.3.7 (local file header), 4.3.9 (data descriptor), 4.3.12 (central directory
+// header), 4.3.14 (ZIP64 end of central directory record), 4.3.15 (ZIP64 locator), 4.3.16 (end of
+// central directory record).
+inline constexpr uint32_t kLocalHeaderSignature = 0x04034b50;
+inline constexpr uint32_t kDataDescriptorSignature = 0x08074b50;
+inline constexpr uint32_t kCentralHeaderSignature = 0x02014b50;
+inline constexpr uint32_t kZip64EndRecordSignature = 0x06064b50;
+inline constexpr uint32_t kZip64LocatorSignature = 0x07064b50;
+inline constexpr uint32_t kEndRecordSignature = 0x06054b50;
+inline constexpr size_t kLocalHeaderSize = 30;
+inline constexpr size_t kCentralHeaderSize = 46;
+inline constexpr size_t kEndRecordSize = 22;
+inline constexpr size_t kMaxEndComment = 65535;
+inline constexpr size_t kZip64LocatorSize = 20;
+// Signature, record size, then 44 bytes of fixed fields (APPNOTE 4.3.14.1).
+inline constexpr size_t kZip64EndRecordSize = 56;
+inline constexpr uint64_t kZip64EndRecordMinBody = 44;
+// ZIP64 extended information extra field id (APPNOTE 4.5.3).
+inline constexpr uint16_t kZip64ExtraId = 0x0001;
+// Highest "version needed to extract" accepted: 4.5 is ZIP64 (APPNOTE 4.4.3.2); later versions
+// bring encryption and compression methods npyguard does not read.
+inline constexpr uint16_t kMaxVersionNeeded = 45;
+// Central-directory bytes budgeted per member beyond its name: extra fields plus comment. NumPy
+// writes at most a 28-byte ZIP64 extra and no comment; 1 KiB leaves room for other writers while
+// bounding the directory buffer by the member limits.
+inline constexpr uint64_t kCentralExtraBudget = 1024;
+// ZIP sentinels meaning "the value is in the ZIP64 record or extra field".
+inline constexpr uint16_t kSentinel16 = 0xFFFF;
+inline constexpr uint32_t kSentinel32 = 0xFFFFFFFF;
+
+// General purpose flag bits (APPNOTE 4.4.4).
+inline constexpr uint16_t kFlagEncrypted = 0x0001;
+inline constexpr uint16_t kFlagDeflateOptions = 0x0006;  // bits 1-2: compression level hints
+inline constexpr uint16_t kFlagDataDescriptor = 0x0008;
+inline constexpr uint16_t kFlagStrongEncryption = 0x0040;
+inline constexpr uint16_t kFlagUtf8 = 0x0800;
+inline constexpr uint16_t kFlagMaskedHeaders = 0x2000;  // central directory encryption
+
+inline constexpr uint16_t kMethodStored = 0;
+inline constexpr uint16_t kMethodDeflate = 8;
+
+struct ZipEntry {
+  std::string name;  // raw bytes as stored; UTF-8 (or ASCII) once read_central_directory accepts it
+  uint16_t version_needed = 0;
+  uint16_t flags = 0;
+  uint16_t method = 0;
+  uint32_t crc32 = 0;
+  uint64_t compressed_size = 0;
+  uint64_t uncompressed_size = 0;
+  uint64_t local_header_offset = 0;
+  // Filled by resolve_local_headers:
+  uint64_t data_offset = 0;  // first byte of the (compressed) data
+  uint64_t end_offset = 0;   // one past the data and its data descriptor
+};
+
+struct ZipDirectory {
+  std::vector<ZipEntry> entries;  // central-directory order
+  uint64_t directory_offset = 0;
+  uint64_t directory_size = 0;
+};
+
+// End records and the central directory, with per-entry field checks and name safety. Reads no
+// local header.
+Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Limits& limits);
+
+// Local headers cross-checked against the central entries, data descriptors, and the tiling of
+// the archive by member ranges.
+Status resolve_local_headers(RandomAccessSource& source, ZipDirectory& directory);
+
+}  // namespace npyguard::detail
