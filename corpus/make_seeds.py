@@ -9,6 +9,9 @@ samples/, and writes:
   corpus/fuzz_npy_header/  header text of each file plus one trailing byte choosing the encoding
                            (0: latin-1 as in 1.0/2.0, 1: UTF-8 as in 3.0), as fuzz_npy_header reads it
   corpus/fuzz_dtype/       each distinct descr literal
+  corpus/fuzz_zip/, corpus/fuzz_npz/
+                           the NumPy-written archives in tests/fixtures/npz/ and the crafted ones in
+                           corpus/expect/ (both targets read whole archives)
 Only the standard library is needed. Output is deterministic; stale seeds are removed.
 """
 
@@ -18,10 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "npy"
+NPZ_FIXTURES = ROOT / "tests" / "fixtures" / "npz"
+EXPECT = ROOT / "corpus" / "expect"
 SAMPLES = ROOT / "samples"
 CORPUS = ROOT / "corpus"
-# Seeds above this size are skipped: the fuzzers cap inputs at 64 KiB anyway.
+# Seeds above this size are skipped: small seeds mutate faster.
 MAX_SEED_BYTES = 4096
+# Archives are bigger by nature; the fuzzers cap inputs at 64 KiB.
+MAX_ARCHIVE_SEED_BYTES = 65536
 
 
 def reset(directory: Path) -> Path:
@@ -73,6 +80,14 @@ def main() -> None:
             descrs.add(descr)
     for descr in sorted(descrs):
         write_seed(dtype_dir, descr.encode("utf-8"), "descr")
+    zip_dir = reset(CORPUS / "fuzz_zip")
+    npz_dir = reset(CORPUS / "fuzz_npz")
+    archives = sorted(NPZ_FIXTURES.glob("*.npz")) + sorted(EXPECT.glob("*.npz"))
+    for path in archives:
+        data = path.read_bytes()
+        if len(data) <= MAX_ARCHIVE_SEED_BYTES:
+            write_seed(zip_dir, data, path.stem[:40])
+            write_seed(npz_dir, data, path.stem[:40])
 
 
 if __name__ == "__main__":

@@ -221,7 +221,7 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
     // NumPy's NpzFile maps both "a" and "a.npy" to the key "a"; two readers of one archive would
     // see different arrays under the same key.
     if (!keys.insert(member.key).second) {
-      return error_at(ErrorCode::ZipDuplicateName, entry.local_header_offset,
+      return error_at(ErrorCode::ZipDuplicateName, entry.central_offset,
                       "two members have the same name once '.npy' is removed", index);
     }
     member.method = static_cast<NpzMethod>(entry.method);
@@ -234,13 +234,13 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
   }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
     if (members[i].skipped && !limits.skip_non_npy_members) {
-      return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].local_header_offset,
+      return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].central_offset,
                       "member name does not end in .npy", static_cast<uint32_t>(i));
     }
   }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
     if (!members[i].skipped && !patterns.allows(members[i].name)) {
-      return error_at(ErrorCode::ZipMemberNameRejected, directory.entries[i].local_header_offset,
+      return error_at(ErrorCode::ZipMemberNameRejected, directory.entries[i].central_offset,
                       "member name matches none of the allowed patterns",
                       static_cast<uint32_t>(i));
     }
@@ -250,7 +250,7 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
     const auto index = static_cast<uint32_t>(i);
     auto sum = detail::checked_add(total, entry.uncompressed_size);
     if (!sum || *sum > limits.max_total_uncompressed) {
-      return error_at(ErrorCode::TotalUncompressedTooLarge, entry.local_header_offset,
+      return error_at(ErrorCode::TotalUncompressedTooLarge, entry.central_offset,
                       "uncompressed sizes add up to more than max_total_uncompressed", index);
     }
     total = *sum;
@@ -260,7 +260,7 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
       // An empty member compresses to a couple of bytes; never call that a bomb.
       if (ceiling && *ceiling < 1024) ceiling = 1024;
       if (ceiling && entry.uncompressed_size > *ceiling) {
-        return error_at(ErrorCode::CompressionRatioExceeded, entry.local_header_offset,
+        return error_at(ErrorCode::CompressionRatioExceeded, entry.central_offset,
                         "declared size exceeds compressed size x max_compression_ratio", index);
       }
     }

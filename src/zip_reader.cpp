@@ -382,6 +382,7 @@ Result<ZipEntry> parse_central_entry(ByteReader& reader, uint32_t index, const L
   if (const char* reason = unsafe_name_reason(entry.name, flags)) {
     return zip_error(ErrorCode::ZipUnsafeName, name_offset, reason, index);
   }
+  entry.central_offset = start;
   entry.version_needed = needed;
   entry.flags = flags;
   entry.method = method;
@@ -442,8 +443,9 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
                                 uint32_t index) {
   const uint64_t start = entry.local_header_offset;
   if (start > limit || limit - start < kLocalHeaderSize) {
-    return zip_error(ErrorCode::ZipBadLocalHeader, start,
-                     "local header outside the archive's member area", index);
+    // Report where the bad pointer is, not where it points.
+    return zip_error(ErrorCode::ZipBadLocalHeader, entry.central_offset + kCentralOffsetField,
+                     "local header offset points outside the archive's member area", index);
   }
   std::array<std::byte, kLocalHeaderSize> fixed{};
   NPYGUARD_TRY(source.read_at(start, fixed));
@@ -607,7 +609,8 @@ Status resolve_local_headers(RandomAccessSource& source, ZipDirectory& directory
   // Many central entries sharing one local header is the full-overlap zip bomb.
   for (size_t i = 1; i < order.size(); ++i) {
     if (entries[order[i]].local_header_offset == entries[order[i - 1]].local_header_offset) {
-      return zip_error(ErrorCode::ZipOverlappingEntries, entries[order[i]].local_header_offset,
+      return zip_error(ErrorCode::ZipOverlappingEntries,
+                       entries[order[i]].central_offset + kCentralOffsetField,
                        "two central entries share one local header", order[i]);
     }
   }

@@ -26,6 +26,8 @@ inline constexpr uint32_t kZip64LocatorSignature = 0x07064b50;
 inline constexpr uint32_t kEndRecordSignature = 0x06054b50;
 inline constexpr size_t kLocalHeaderSize = 30;
 inline constexpr size_t kCentralHeaderSize = 46;
+// Position of the local-header-offset field inside a central header (APPNOTE 4.3.12).
+inline constexpr size_t kCentralOffsetField = 42;
 inline constexpr size_t kEndRecordSize = 22;
 inline constexpr size_t kMaxEndComment = 65535;
 inline constexpr size_t kZip64LocatorSize = 20;
@@ -65,6 +67,7 @@ struct ZipEntry {
   uint64_t compressed_size = 0;
   uint64_t uncompressed_size = 0;
   uint64_t local_header_offset = 0;
+  uint64_t central_offset = 0;  // where this entry's central header starts (for error offsets)
   // Filled by resolve_local_headers:
   uint64_t data_offset = 0;  // first byte of the (compressed) data
   uint64_t end_offset = 0;   // one past the data and its data descriptor

@@ -1,0 +1,42 @@
+// fuzz_npz: whole .npz archives from memory: directory, inflate, CRC and every member through the
+// npy reader. Invariants: offsets inside what they refer to, members never larger than declared,
+// validation and loading agreeing.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_support.h"
+#include "npyguard/npz.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > kMaxFuzzInput) return 0;
+  npyguard::Limits limits = npyguard::Limits::for_fuzzing();
+  if (size > 0) limits.skip_non_npy_members = (data[size - 1] & 1) != 0;
+  auto archive = npyguard::NpzArchive::open(fuzz_bytes(data, size), limits);
+  if (!archive.ok()) {
+    NPYGUARD_FUZZ_ASSERT(archive.error().offset <= size);
+    return 0;
+  }
+  uint64_t total = 0;
+  for (size_t i = 0; i < archive->members().size(); ++i) {
+    const npyguard::NpzMember& member = archive->members()[i];
+    NPYGUARD_FUZZ_ASSERT(member.data_offset <= size &&
+                         member.compressed_size <= size - member.data_offset);
+    total += member.uncompressed_size;
+    if (member.skipped) continue;
+    auto info = archive->validate(i);
+    auto array = archive->read(i);
+    NPYGUARD_FUZZ_ASSERT(info.ok() == array.ok());
+    if (!array.ok()) {
+      NPYGUARD_FUZZ_ASSERT(array.error().member == i);
+      NPYGUARD_FUZZ_ASSERT(array.error().offset <= member.uncompressed_size);
+      NPYGUARD_FUZZ_ASSERT(info.error().code == array.error().code);
+      continue;
+    }
+    NPYGUARD_FUZZ_ASSERT(array->nbytes() <= limits.max_array_bytes);
+    NPYGUARD_FUZZ_ASSERT(array->info().payload_offset + array->nbytes() <= member.uncompressed_size);
+    NPYGUARD_FUZZ_ASSERT(info->nbytes == array->nbytes());
+    NPYGUARD_FUZZ_ASSERT(archive->find(member.key) != nullptr);
+  }
+  NPYGUARD_FUZZ_ASSERT(total <= limits.max_total_uncompressed);
+  return 0;
+}

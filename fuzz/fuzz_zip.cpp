@@ -1,0 +1,40 @@
+// fuzz_zip: the ZIP directory reader alone (end records, ZIP64, central and local headers,
+// descriptors, tiling); nothing is decompressed. Accepted directories must describe member ranges
+// that tile the input up to the central directory.
+#include <cstddef>
+#include <cstdint>
+
+#include "fuzz_support.h"
+#include "npyguard/limits.h"
+#include "source.h"
+#include "zip_reader.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > kMaxFuzzInput) return 0;
+  const npyguard::Limits limits = npyguard::Limits::for_fuzzing();
+  npyguard::detail::MemoryRandomAccess source(fuzz_bytes(data, size));
+  auto directory = npyguard::detail::read_central_directory(source, limits);
+  if (!directory.ok()) {
+    NPYGUARD_FUZZ_ASSERT(directory.error().offset <= size);
+    return 0;
+  }
+  NPYGUARD_FUZZ_ASSERT(directory->entries.size() <= limits.max_members);
+  NPYGUARD_FUZZ_ASSERT(directory->directory_offset <= size &&
+                       directory->directory_size <= size - directory->directory_offset);
+  auto resolved = npyguard::detail::resolve_local_headers(source, *directory);
+  if (!resolved.ok()) {
+    NPYGUARD_FUZZ_ASSERT(resolved.error().offset <= size);
+    return 0;
+  }
+  uint64_t covered = 0;
+  for (const auto& entry : directory->entries) {
+    NPYGUARD_FUZZ_ASSERT(entry.local_header_offset < entry.data_offset);
+    NPYGUARD_FUZZ_ASSERT(entry.data_offset + entry.compressed_size <= entry.end_offset);
+    NPYGUARD_FUZZ_ASSERT(entry.end_offset <= directory->directory_offset);
+    NPYGUARD_FUZZ_ASSERT(entry.name.size() <= limits.max_member_name_bytes);
+    covered += entry.end_offset - entry.local_header_offset;
+  }
+  // Tiling: the member ranges cover exactly the bytes before the central directory.
+  NPYGUARD_FUZZ_ASSERT(covered == directory->directory_offset);
+  return 0;
+}
