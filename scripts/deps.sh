@@ -12,6 +12,7 @@ NPYGUARD_PACKAGES=(
   libbenchmark-dev                # bench/
   python3 python3-numpy           # fixture generation and differential tests
   unzip                           # cross-checking written archives
+  time                            # peak-RSS test of npyguard check
 )
 
 npyguard_install_deps() {

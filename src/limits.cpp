@@ -2,6 +2,8 @@
 // (and from CLI options), so validate() refuses settings that would make checks meaningless.
 #include "npyguard/limits.h"
 
+#include "member_policy.h"
+
 namespace npyguard {
 
 Limits Limits::for_fuzzing() noexcept {
@@ -29,6 +31,10 @@ Status Limits::validate() const {
   }
   if (max_dtype_depth == 0) return invalid("max_dtype_depth must be positive");
   if (max_compression_ratio == 0) return invalid("max_compression_ratio must be positive");
+  if (!member_patterns.empty()) {
+    auto compiled = detail::MemberNamePolicy::compile(member_patterns);
+    if (!compiled.ok()) return compiled.error();
+  }
   return ok_status();
 }
 

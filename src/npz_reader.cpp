@@ -255,10 +255,8 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
     }
     total = *sum;
     if (entry.method == detail::kMethodDeflate) {
-      auto ceiling = detail::checked_mul<uint64_t>(entry.compressed_size,
-                                                   limits.max_compression_ratio);
-      // An empty member compresses to a couple of bytes; never call that a bomb.
-      if (ceiling && *ceiling < 1024) ceiling = 1024;
+      const auto ceiling = detail::checked_mul<uint64_t>(entry.compressed_size,
+                                                         limits.max_compression_ratio);
       if (ceiling && entry.uncompressed_size > *ceiling) {
         return error_at(ErrorCode::CompressionRatioExceeded, entry.central_offset,
                         "declared size exceeds compressed size x max_compression_ratio", index);
@@ -352,41 +350,42 @@ Result<Array> NpzArchive::read(std::string_view name_or_key) const {
   return read(static_cast<size_t>(member - state_->members.data()));
 }
 
-Result<Array> NpzArchive::read(size_t index) const {
-  if (index >= state_->members.size()) {
+namespace {
+
+// Runs `consume` (the npy reader, loading or validating) over member `index`'s uncompressed
+// bytes, then verifies the member's end (exact size, CRC-32) even if `consume` stopped early.
+// Errors carry the member index.
+template <class T, class Consume>
+Result<T> with_member(const NpzArchive::State& state, size_t index, Consume&& consume) {
+  if (index >= state.members.size()) {
     return error_at(ErrorCode::ZipMemberNotFound, 0, "member index out of range");
   }
-  if (state_->members[index].skipped) {
+  if (state.members[index].skipped) {
     return in_member(error_at(ErrorCode::ZipNotNpyMember, 0, "member was skipped (not .npy)"),
                      index);
   }
-  const ZipEntry& entry = state_->directory.entries[index];
-  return with_source(*state_, [&](detail::RandomAccessSource& source) -> Result<Array> {
+  const ZipEntry& entry = state.directory.entries[index];
+  return with_source(state, [&](detail::RandomAccessSource& source) -> Result<T> {
     MemberSource member(source, entry);
-    auto array = detail::load_sequential(member, state_->limits, entry.uncompressed_size);
-    if (!array.ok()) return in_member(array.error(), index);
+    Result<T> result = consume(member, entry.uncompressed_size);
+    if (!result.ok()) return in_member(result.error(), index);
     const Status end = member.finish();
     if (!end.ok()) return in_member(end.error(), index);
-    return array;
+    return result;
+  });
+}
+
+}  // namespace
+
+Result<Array> NpzArchive::read(size_t index) const {
+  return with_member<Array>(*state_, index, [&](MemberSource& member, uint64_t size) {
+    return detail::load_sequential(member, state_->limits, size);
   });
 }
 
 Result<NpyInfo> NpzArchive::validate(size_t index) const {
-  if (index >= state_->members.size()) {
-    return error_at(ErrorCode::ZipMemberNotFound, 0, "member index out of range");
-  }
-  if (state_->members[index].skipped) {
-    return in_member(error_at(ErrorCode::ZipNotNpyMember, 0, "member was skipped (not .npy)"),
-                     index);
-  }
-  const ZipEntry& entry = state_->directory.entries[index];
-  return with_source(*state_, [&](detail::RandomAccessSource& source) -> Result<NpyInfo> {
-    MemberSource member(source, entry);
-    auto info = detail::validate_sequential(member, state_->limits, entry.uncompressed_size);
-    if (!info.ok()) return in_member(info.error(), index);
-    const Status end = member.finish();
-    if (!end.ok()) return in_member(end.error(), index);
-    return info;
+  return with_member<NpyInfo>(*state_, index, [&](MemberSource& member, uint64_t size) {
+    return detail::validate_sequential(member, state_->limits, size);
   });
 }
 

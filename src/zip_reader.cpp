@@ -398,7 +398,9 @@ Result<ZipEntry> parse_central_entry(ByteReader& reader, uint32_t index, const L
 }
 
 // The data descriptor after a bit-3 member: optional signature, CRC, then 32- or 64-bit sizes
-// (64-bit exactly when the local header carries a ZIP64 extra, APPNOTE 4.3.9.2).
+// (64-bit exactly when the local header carries a ZIP64 extra, APPNOTE 4.3.9.2). A CRC that
+// happens to equal the signature makes the signature optional in two ways; exactly one reading
+// may agree with the central directory, or the descriptor is refused as ambiguous.
 Result<uint64_t> check_data_descriptor(RandomAccessSource& source, const ZipEntry& entry,
                                        uint64_t data_end, uint64_t limit, bool wide,
                                        uint32_t index) {
@@ -407,36 +409,43 @@ Result<uint64_t> check_data_descriptor(RandomAccessSource& source, const ZipEntr
   std::array<std::byte, kMaxDescriptor> bytes{};
   const size_t length = static_cast<size_t>(std::min<uint64_t>(available, kMaxDescriptor));
   NPYGUARD_TRY(source.read_at(data_end, std::span(bytes).first(length)));
-  ByteReader reader(std::span<const std::byte>(bytes).first(length), data_end);
-  uint32_t first = 0;
-  if (!reader.read_u32le(first)) {
-    return zip_error(ErrorCode::ZipBadDataDescriptor, data_end, "missing data descriptor", index);
-  }
-  uint32_t crc = first;
-  if (first == kDataDescriptorSignature && !reader.read_u32le(crc)) {
-    return zip_error(ErrorCode::ZipBadDataDescriptor, data_end, "truncated data descriptor",
-                     index);
-  }
-  uint64_t csize = 0, usize = 0;
-  bool complete = false;
-  if (wide) {
-    complete = reader.read_u64le(csize) && reader.read_u64le(usize);
-  } else {
-    uint32_t c32 = 0, u32 = 0;
-    complete = reader.read_u32le(c32) && reader.read_u32le(u32);
-    csize = c32;
-    usize = u32;
-  }
-  if (!complete) {
-    return zip_error(ErrorCode::ZipBadDataDescriptor, data_end, "truncated data descriptor",
-                     index);
-  }
-  if (crc != entry.crc32 || csize != entry.compressed_size ||
-      usize != entry.uncompressed_size) {
+  const auto view = std::span<const std::byte>(bytes).first(length);
+
+  // Returns the descriptor's length when the reading (with or without signature) agrees.
+  auto reading = [&](bool with_signature) -> std::optional<size_t> {
+    ByteReader reader(view, data_end);
+    uint32_t signature = 0, crc = 0;
+    if (with_signature &&
+        (!reader.read_u32le(signature) || signature != kDataDescriptorSignature)) {
+      return std::nullopt;
+    }
+    uint64_t csize = 0, usize = 0;
+    bool complete = reader.read_u32le(crc);
+    if (wide) {
+      complete = complete && reader.read_u64le(csize) && reader.read_u64le(usize);
+    } else {
+      uint32_t c32 = 0, u32 = 0;
+      complete = complete && reader.read_u32le(c32) && reader.read_u32le(u32);
+      csize = c32;
+      usize = u32;
+    }
+    if (!complete || crc != entry.crc32 || csize != entry.compressed_size ||
+        usize != entry.uncompressed_size) {
+      return std::nullopt;
+    }
+    return reader.consumed();
+  };
+  const auto signed_reading = reading(true);
+  const auto bare_reading = reading(false);
+  if (signed_reading && bare_reading) {
     return zip_error(ErrorCode::ZipBadDataDescriptor, data_end,
-                     "data descriptor disagrees with the central directory", index);
+                     "data descriptor reads two ways (CRC equals the signature)", index);
   }
-  return data_end + reader.consumed();
+  if (!signed_reading && !bare_reading) {
+    return zip_error(ErrorCode::ZipBadDataDescriptor, data_end,
+                     "data descriptor missing or disagreeing with the central directory", index);
+  }
+  return data_end + (signed_reading ? *signed_reading : *bare_reading);
 }
 
 Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uint64_t limit,

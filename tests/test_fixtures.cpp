@@ -9,8 +9,10 @@
 
 #include "npyguard/npy.h"
 #include "support/catch.h"
+#include "support/digest.h"
 
 using namespace npyguard;
+using namespace npyguard::test;
 
 namespace {
 
@@ -26,11 +28,7 @@ std::vector<ManifestRow> read_manifest() {
   std::string line;
   std::getline(in, line);  // column names
   while (std::getline(in, line)) {
-    std::vector<std::string> cols;
-    std::stringstream ss(line);
-    std::string col;
-    while (std::getline(ss, col, '\t')) cols.push_back(col);
-    if (line.back() == '\t') cols.emplace_back();
+    const std::vector<std::string> cols = split_tabs(line);
     REQUIRE(cols.size() == 9);
     rows.push_back({cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7],
                     cols[8]});
@@ -38,25 +36,7 @@ std::vector<ManifestRow> read_manifest() {
   return rows;
 }
 
-std::string fnv1a64_hex(std::span<const std::byte> bytes) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (std::byte b : bytes) {
-    hash ^= static_cast<uint8_t>(b);
-    hash *= 0x100000001b3ULL;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
 
-std::string shape_text(const std::vector<uint64_t>& shape) {
-  std::string out;
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(shape[i]);
-  }
-  return out;
-}
 
 }  // namespace
 

@@ -11,6 +11,7 @@
 #include "npyguard/npz.h"
 #include "support/bytes.h"
 #include "support/catch.h"
+#include "support/digest.h"
 
 using namespace npyguard;
 using namespace npyguard::test;
@@ -29,36 +30,14 @@ std::vector<Row> read_manifest() {
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
-    std::vector<std::string> cols;
-    size_t start = 0;
-    while (true) {
-      const size_t tab = line.find('\t', start);
-      cols.push_back(line.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    const std::vector<std::string> cols = split_tabs(line);
     REQUIRE(cols.size() == 8);
     rows.push_back({cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7]});
   }
   return rows;
 }
 
-std::string fnv1a64_hex(std::span<const std::byte> bytes) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (std::byte b : bytes) {
-    hash ^= static_cast<uint8_t>(b);
-    hash *= 0x100000001b3ULL;
-  }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
 
-std::string shape_text(const std::vector<uint64_t>& shape) {
-  std::string out;
-  for (size_t i = 0; i < shape.size(); ++i) out += (i > 0 ? "," : "") + std::to_string(shape[i]);
-  return out;
-}
 
 }  // namespace
 

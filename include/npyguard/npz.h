@@ -43,7 +43,10 @@ class NpzArchive {
  public:
   // Validates the whole directory: end records, ZIP64, central entries, local headers, names,
   // overlaps, sizes, limits. Errors about one entry carry its index in Error::member.
+  // From memory: the archive reads `bytes` whenever a member is read, so keep them alive and
+  // unchanged for as long as the NpzArchive (or a copy) is used.
   static Result<NpzArchive> open(std::span<const std::byte> bytes, const Limits& limits = {});
+  // From a path: opened read-only, read with pread (never mapped), so memory stays bounded.
   static Result<NpzArchive> open_file(const std::string& path, const Limits& limits = {});
 
   const std::vector<NpzMember>& members() const noexcept;

@@ -1,16 +1,32 @@
 // check and inspect: run the library's bounded-memory validation on each input and turn the
 // result into the CLI's text or JSON output and exit code. Input: paths or standard input holding
-// untrusted bytes, plus library results whose strings (field names, titles) come from those
-// bytes; output: text in which no control byte from a file or path reaches the terminal raw.
+// untrusted bytes (.npy or .npz, told apart by their first bytes, never by name), plus library
+// results whose strings (field names, titles, member names) come from those bytes; output: text
+// in which no control byte from a file or path reaches the terminal raw. Standard input holding
+// an archive is copied to an anonymous temporary file, because ZIP is read from its end.
 #include "commands.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <memory>
+#include <new>
 #include <optional>
 #include <ostream>
+#include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "json.h"
@@ -72,12 +88,277 @@ void trim_right(std::string& line) {
 
 bool is_io_error(const Error& error) { return error_category(error.code) == ErrorCategory::Io; }
 
-Result<NpyInfo> validate_input(const std::string& input, const Limits& limits) {
-  if (input == kStdinName) {
-    FdInputStream in(0);
-    return validate_npy_stream(in, limits);
+// ---- input: format detection, standard input replay and spooling ------------------------------
+
+// Bytes looked at to tell .npz (a ZIP signature) from .npy, as np.load does.
+constexpr size_t kSniffBytes = 4;
+// Chunk for copying standard input into the temporary file: memory stays flat whatever its size.
+constexpr size_t kSpoolChunkBytes = size_t{64} << 10;
+
+enum class InputFormat { Unknown, Npy, Npz };
+
+std::string_view format_name(InputFormat format) {
+  return format == InputFormat::Npz ? "npz" : "npy";
+}
+
+Error cli_error(ErrorCode code, uint64_t offset, const char* detail) {
+  return Error{.code = code, .offset = offset, .detail = detail};
+}
+
+// Decides the format of a path from its first bytes. Unknown when the path is not a readable
+// regular file: the npy reader then opens it again and reports why, exactly as before .npz
+// support. O_NONBLOCK keeps a FIFO named as a path from hanging the open, and a FIFO is never read
+// here (only regular files are), so no byte is consumed behind the reader's back.
+InputFormat sniff_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return InputFormat::Unknown;
+  InputFormat format = InputFormat::Unknown;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    std::array<std::byte, kSniffBytes> prefix{};
+    size_t filled = 0;
+    bool failed = false;
+    while (filled < prefix.size()) {
+      const ssize_t got = ::pread(fd, prefix.data() + filled, prefix.size() - filled,
+                                  static_cast<off_t>(filled));
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) failed = true;
+      if (got <= 0) break;
+      filled += static_cast<size_t>(got);
+    }
+    if (!failed) {
+      format = looks_like_npz(std::span(prefix).first(filled)) ? InputFormat::Npz
+                                                               : InputFormat::Npy;
+    }
   }
-  return validate_npy_file(input, limits);
+  ::close(fd);
+  return format;
+}
+
+// Fills `out` from `in` unless the input ends first; returns the bytes stored.
+Result<size_t> read_up_to(InputStream& in, std::span<std::byte> out) {
+  size_t filled = 0;
+  while (filled < out.size()) {
+    NPYGUARD_ASSIGN_OR_RETURN(size_t got, in.read(out.subspan(filled)));
+    if (got == 0) break;
+    filled += got;
+  }
+  return filled;
+}
+
+// A stream that first hands back bytes already taken from `rest` (the sniffed prefix), then reads
+// `rest` itself, so the npy reader sees standard input from its first byte.
+class ReplayInputStream final : public InputStream {
+ public:
+  ReplayInputStream(std::span<const std::byte> prefix, InputStream& rest) noexcept
+      : prefix_(prefix), rest_(rest) {}
+
+  Result<size_t> read(std::span<std::byte> out) override {
+    if (consumed_ < prefix_.size()) {
+      const size_t n = std::min(out.size(), prefix_.size() - consumed_);
+      std::copy_n(prefix_.begin() + static_cast<std::ptrdiff_t>(consumed_), n, out.begin());
+      consumed_ += n;
+      return n;
+    }
+    return rest_.read(out);
+  }
+
+ private:
+  std::span<const std::byte> prefix_;
+  size_t consumed_ = 0;
+  InputStream& rest_;
+};
+
+// An anonymous temporary file (never linked into the file system) holding a copy of standard
+// input, so the ZIP reader can seek in it. Created with O_TMPFILE in $TMPDIR (or /tmp), or with
+// std::tmpfile() where O_TMPFILE is unavailable; it disappears when closed.
+class TempFile {
+ public:
+  TempFile() = default;
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+  ~TempFile() {
+    if (file_ != nullptr) {
+      std::fclose(file_);
+    } else if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+
+  Status create() {
+#ifdef O_TMPFILE
+    const char* dir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): single-threaded
+    if (dir == nullptr || dir[0] == '\0') dir = "/tmp";
+    // O_EXCL: the file can never be given a name later with linkat().
+    fd_ = ::open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC | O_EXCL, S_IRUSR | S_IWUSR);
+    if (fd_ >= 0) return ok_status();
+#endif
+    file_ = std::tmpfile();
+    if (file_ == nullptr) {
+      return cli_error(ErrorCode::IoOpenFailed, 0,
+                      "could not create a temporary file to hold standard input");
+    }
+    fd_ = ::fileno(file_);
+    return ok_status();
+  }
+
+  // Appends all of `bytes`; `offset` (bytes written so far) only labels a failure.
+  Status write_all(std::span<const std::byte> bytes, uint64_t offset) {
+    size_t written = 0;
+    while (written < bytes.size()) {
+      const ssize_t got = ::write(fd_, bytes.data() + written, bytes.size() - written);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        return cli_error(ErrorCode::IoReadFailed, offset + written,
+                        "could not write standard input to a temporary file");
+      }
+      written += static_cast<size_t>(got);
+    }
+    return ok_status();
+  }
+
+  // A path that reopens this file read-only (the library opens inputs by path).
+  std::string path() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_ = -1;
+  std::FILE* file_ = nullptr;
+};
+
+// Largest archive accepted on standard input: an honest archive is at most its members' total
+// size plus deflate's worst-case expansion (well under 1/64) plus headers, so anything bigger is
+// refused before it can fill the temporary directory.
+uint64_t max_spooled_archive_bytes(const Limits& limits) {
+  constexpr uint64_t kHeaderAllowance = uint64_t{64} << 20;
+  const uint64_t total = limits.max_total_uncompressed;
+  const uint64_t expansion = total / 64;
+  const uint64_t sum = total + expansion;  // cannot wrap: total/64 < UINT64_MAX - total
+  return sum > UINT64_MAX - kHeaderAllowance ? UINT64_MAX : sum + kHeaderAllowance;
+}
+
+// Copies the sniffed prefix and the rest of `in` into `spool`, one chunk at a time, refusing
+// archives larger than the limits could ever accept.
+Status spool_stream(std::span<const std::byte> prefix, InputStream& in, TempFile& spool,
+                    uint64_t max_bytes) {
+  NPYGUARD_TRY(spool.write_all(prefix, 0));
+  uint64_t total = prefix.size();
+  std::vector<std::byte> chunk;
+  try {
+    chunk.resize(kSpoolChunkBytes);
+  } catch (const std::bad_alloc&) {
+    return cli_error(ErrorCode::OutOfMemory, total, "allocating the spool buffer failed");
+  }
+  while (true) {
+    NPYGUARD_ASSIGN_OR_RETURN(size_t got, in.read(chunk));
+    if (got == 0) break;
+    if (got > max_bytes - std::min(total, max_bytes)) {
+      return cli_error(ErrorCode::TotalUncompressedTooLarge, total,
+                       "archive on standard input is larger than max_total_uncompressed allows");
+    }
+    NPYGUARD_TRY(spool.write_all(std::span(chunk).first(got), total));
+    total += got;
+  }
+  return ok_status();
+}
+
+// One input after validation: which reader saw it, what it found, or where it failed.
+struct CheckedInput {
+  InputFormat format = InputFormat::Unknown;
+  std::optional<NpyInfo> npy;          // a valid .npy
+  std::optional<NpzArchive> archive;   // an .npz whose directory opened
+  // Per archive member (same order): its validation result, absent for skipped members.
+  std::vector<std::optional<NpyInfo>> member_infos;
+  std::optional<Error> error;
+  // The copy of standard input an archive was opened from; lives as long as the result.
+  std::unique_ptr<TempFile> spool;
+
+  bool ok() const { return !error.has_value(); }
+  // Member names for error messages: known once the archive's directory opened.
+  const std::vector<NpzMember>* members() const {
+    return archive ? &archive->members() : nullptr;
+  }
+};
+
+// Opens an archive and validates every member that is not skipped, with bounded memory.
+void check_archive(const std::string& path, const Limits& limits, CheckedInput& result) {
+  Result<NpzArchive> opened = NpzArchive::open_file(path, limits);
+  if (!opened.ok()) {
+    result.error = opened.error();
+    return;
+  }
+  result.archive.emplace(std::move(opened).value());
+  const Result<std::vector<NpyInfo>> infos = result.archive->validate_all();
+  if (!infos.ok()) {
+    result.error = infos.error();
+    return;
+  }
+  // validate_all returns one entry per member that is not skipped, in member order.
+  const std::vector<NpzMember>& members = result.archive->members();
+  result.member_infos.resize(members.size());
+  size_t next = 0;
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].skipped) continue;
+    if (next >= infos->size()) {
+      result.error = cli_error(ErrorCode::Internal, 0, "fewer validated members than expected");
+      return;
+    }
+    result.member_infos[i] = (*infos)[next++];
+  }
+}
+
+CheckedInput check_stdin(const Limits& limits) {
+  CheckedInput result;
+  FdInputStream in(0);
+  std::array<std::byte, kSniffBytes> prefix{};
+  const Result<size_t> got = read_up_to(in, prefix);
+  if (!got.ok()) {
+    result.error = got.error();
+    return result;
+  }
+  const std::span<const std::byte> peeked = std::span(prefix).first(*got);
+  if (!looks_like_npz(peeked)) {
+    result.format = InputFormat::Npy;
+    ReplayInputStream replay(peeked, in);
+    Result<NpyInfo> info = validate_npy_stream(replay, limits);
+    if (info.ok()) {
+      result.npy = std::move(info).value();
+    } else {
+      result.error = info.error();
+    }
+    return result;
+  }
+  // A ZIP is read from its end: keep a seekable copy of standard input, never all of it in memory.
+  result.format = InputFormat::Npz;
+  result.spool = std::make_unique<TempFile>();
+  if (Status created = result.spool->create(); !created.ok()) {
+    result.error = created.error();
+    return result;
+  }
+  if (Status copied = spool_stream(peeked, in, *result.spool, max_spooled_archive_bytes(limits));
+      !copied.ok()) {
+    result.error = copied.error();
+    return result;
+  }
+  check_archive(result.spool->path(), limits, result);
+  return result;
+}
+
+CheckedInput check_input(const std::string& input, const Limits& limits) {
+  if (input == kStdinName) return check_stdin(limits);
+  CheckedInput result;
+  result.format = sniff_file(input);
+  if (result.format == InputFormat::Npz) {
+    check_archive(input, limits, result);
+    return result;
+  }
+  Result<NpyInfo> info = validate_npy_file(input, limits);
+  if (info.ok()) {
+    result.format = InputFormat::Npy;
+    result.npy = std::move(info).value();
+  } else {
+    result.error = info.error();
+  }
+  return result;
 }
 
 std::string version_text(const NpyInfo& info) {
@@ -205,10 +486,51 @@ std::string dtype_summary(const DType& dtype) {
 
 // ---- check/inspect verdict lines --------------------------------------------------------------
 
-void write_error_json(JsonWriter& json, const std::string& input, const Error& error) {
-  json.begin_object();
+// describe(error), with the member named before the offset when the error is inside an archive
+// member: "(member 'arr_0.npy', offset N)", or "(member #3, offset N)" when only its index is
+// known (errors from opening the archive come before the member list exists).
+std::string describe_input_error(const Error& error, const std::vector<NpzMember>* members) {
+  if (error.member == kNoMember) return describe(error);
+  std::string out(error_name(error.code));
+  out += ": ";
+  out += error_message(error.code);
+  if (error.detail != nullptr && error.detail[0] != '\0') {
+    out += ": ";
+    out += error.detail;
+  }
+  out += " (member ";
+  if (members != nullptr && error.member < members->size()) {
+    out += '\'';
+    out += printable((*members)[error.member].name);
+    out += '\'';
+  } else {
+    out += '#';
+    out += std::to_string(error.member);
+  }
+  out += ", offset ";
+  out += std::to_string(error.offset);
+  out += ')';
+  return out;
+}
+
+// "file", "ok" and "format" open every JSON object; the format is null when the input could not
+// be read far enough to tell.
+void write_json_preamble(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
   json.key("file").string(input);
-  json.key("ok").boolean(false);
+  json.key("ok").boolean(checked.ok());
+  json.key("format");
+  if (checked.format == InputFormat::Unknown && !checked.ok()) {
+    json.null();
+  } else {
+    json.string(format_name(checked.format));
+  }
+}
+
+void write_error_json(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
+  const Error& error = *checked.error;
+  const std::vector<NpzMember>* members = checked.members();
+  json.begin_object();
+  write_json_preamble(json, input, checked);
   json.key("error").begin_object();
   json.key("code").number(static_cast<uint64_t>(error.code));
   json.key("name").string(error_name(error.code));
@@ -216,8 +538,18 @@ void write_error_json(JsonWriter& json, const std::string& input, const Error& e
   json.key("message").string(error_message(error.code));
   json.key("detail").string(error.detail != nullptr ? error.detail : "");
   json.key("offset").number(error.offset);
-  // Only npz members carry an index; keep .npy objects free of a meaningless field.
-  if (error.member != kNoMember) json.key("member").number(error.member);
+  json.key("member");
+  if (error.member != kNoMember && members != nullptr && error.member < members->size()) {
+    json.string((*members)[error.member].name);
+  } else {
+    json.null();
+  }
+  json.key("member_index");
+  if (error.member != kNoMember) {
+    json.number(error.member);
+  } else {
+    json.null();
+  }
   json.end_object();
   json.end_object();
 }
@@ -225,28 +557,28 @@ void write_error_json(JsonWriter& json, const std::string& input, const Error& e
 // Prints a failed validation in the shared format and returns its exit code: an input that could
 // not be read (Io) is reported on `err` and exits 2, anything else is a rejection (exit 1).
 int report_failure(const Options& options, Console& console, const std::string& input,
-                   const Error& error) {
+                   const CheckedInput& checked) {
+  const Error& error = *checked.error;
   const bool io = is_io_error(error);
+  const std::string text = describe_input_error(error, checked.members());
   if (options.json) {
     JsonWriter json;
-    write_error_json(json, input, error);
+    write_error_json(json, input, checked);
     console.out << json.text() << '\n';
   } else if (!io) {
-    console.out << printable(input) << ": rejected: " << describe(error) << '\n';
+    console.out << printable(input) << ": rejected: " << text << '\n';
   }
   if (io) {
     // Keep the two streams in order when they share a destination.
     console.out.flush();
-    console.err << printable(input) << ": error: " << describe(error) << '\n';
+    console.err << printable(input) << ": error: " << text << '\n';
     return kExitUsage;
   }
   return kExitRejected;
 }
 
-void write_check_ok_json(JsonWriter& json, const std::string& input, const NpyInfo& info) {
-  json.begin_object();
-  json.key("file").string(input);
-  json.key("ok").boolean(true);
+// The members of a check object that describe one validated .npy (a file or an archive member).
+void write_npy_check_members_json(JsonWriter& json, const NpyInfo& info) {
   json.key("version").string(version_text(info));
   json.key("descr").string(info.descr());
   json.key("shape").begin_array();
@@ -255,6 +587,57 @@ void write_check_ok_json(JsonWriter& json, const std::string& input, const NpyIn
   json.key("fortran_order").boolean(info.fortran_order);
   json.key("count").number(info.count);
   json.key("nbytes").number(info.nbytes);
+}
+
+std::string_view method_name(NpzMethod method) {
+  switch (method) {
+    case NpzMethod::Stored:
+      return "stored";
+    case NpzMethod::Deflate:
+      return "deflate";
+  }
+  return "unknown";
+}
+
+// An archive member's directory entry: what the ZIP structure says about it.
+void write_member_entry_json(JsonWriter& json, const NpzMember& member) {
+  json.key("name").string(member.name);
+  json.key("key").string(member.key);
+  json.key("method").string(method_name(member.method));
+  json.key("compressed_size").number(member.compressed_size);
+  json.key("uncompressed_size").number(member.uncompressed_size);
+  json.key("crc32").number(member.crc32);
+  json.key("offset").number(member.local_header_offset);
+  json.key("data_offset").number(member.data_offset);
+  json.key("skipped").boolean(member.skipped);
+}
+
+using NpyMembersWriter = void (*)(JsonWriter&, const NpyInfo&);
+
+// The "members" array of an archive: each directory entry, plus `write_npy`'s description of the
+// members that were validated (skipped members have none).
+void write_members_json(JsonWriter& json, const CheckedInput& checked, NpyMembersWriter write_npy) {
+  const std::vector<NpzMember>& members = checked.archive->members();
+  json.key("members").begin_array();
+  for (size_t i = 0; i < members.size(); ++i) {
+    json.begin_object();
+    write_member_entry_json(json, members[i]);
+    if (i < checked.member_infos.size() && checked.member_infos[i]) {
+      write_npy(json, *checked.member_infos[i]);
+    }
+    json.end_object();
+  }
+  json.end_array();
+}
+
+void write_check_ok_json(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
+  json.begin_object();
+  write_json_preamble(json, input, checked);
+  if (checked.archive) {
+    write_members_json(json, checked, write_npy_check_members_json);
+  } else {
+    write_npy_check_members_json(json, *checked.npy);
+  }
   json.end_object();
 }
 
@@ -298,10 +681,8 @@ void write_fields_json(JsonWriter& json, const DType& dtype) {
   json.end_array();
 }
 
-void write_inspect_json(JsonWriter& json, const std::string& input, const NpyInfo& info) {
-  json.begin_object();
-  json.key("file").string(input);
-  json.key("ok").boolean(true);
+// The members of an inspect object that describe one validated .npy (a file or an archive member).
+void write_npy_inspect_members_json(JsonWriter& json, const NpyInfo& info) {
   json.key("version").string(version_text(info));
   json.key("header_length").number(info.header_length);
   json.key("payload_offset").number(info.payload_offset);
@@ -317,6 +698,41 @@ void write_inspect_json(JsonWriter& json, const std::string& input, const NpyInf
   json.key("nbytes").number(info.nbytes);
   json.key("fields");
   write_fields_json(json, info.dtype);
+}
+
+// Sum that sticks at the maximum instead of wrapping (totals are only displayed).
+uint64_t saturating_add(uint64_t a, uint64_t b) {
+  return b > std::numeric_limits<uint64_t>::max() - a ? std::numeric_limits<uint64_t>::max()
+                                                      : a + b;
+}
+
+struct ArchiveTotals {
+  uint64_t compressed = 0;
+  uint64_t uncompressed = 0;
+  size_t skipped = 0;
+};
+
+ArchiveTotals archive_totals(const std::vector<NpzMember>& members) {
+  ArchiveTotals totals;
+  for (const NpzMember& member : members) {
+    totals.compressed = saturating_add(totals.compressed, member.compressed_size);
+    totals.uncompressed = saturating_add(totals.uncompressed, member.uncompressed_size);
+    if (member.skipped) ++totals.skipped;
+  }
+  return totals;
+}
+
+void write_inspect_json(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
+  json.begin_object();
+  write_json_preamble(json, input, checked);
+  if (checked.archive) {
+    const ArchiveTotals totals = archive_totals(checked.archive->members());
+    json.key("compressed_bytes").number(totals.compressed);
+    json.key("uncompressed_bytes").number(totals.uncompressed);
+    write_members_json(json, checked, write_npy_inspect_members_json);
+  } else {
+    write_npy_inspect_members_json(json, *checked.npy);
+  }
   json.end_object();
 }
 
@@ -400,8 +816,8 @@ void print_field_table(std::ostream& out, const DType& dtype) {
   for (const FieldRow& row : rows) print_row(row);
 }
 
-// `label` is always a literal from this file; only `value` carries file-derived text.
-void print_labeled(std::ostream& out, const char* label, std::string_view value) {
+// `label` is a literal from this file or a number; only `value` carries file-derived text.
+void print_labeled(std::ostream& out, std::string_view label, std::string_view value) {
   std::string line(label);
   line += ':';
   while (line.size() < kLabelWidth) line += ' ';
@@ -409,8 +825,8 @@ void print_labeled(std::ostream& out, const char* label, std::string_view value)
   out << line << '\n';
 }
 
-void print_inspect_text(std::ostream& out, const std::string& input, const NpyInfo& info) {
-  print_labeled(out, "file", printable(input));
+// Everything inspect says about one .npy after its name: format, dtype, shape, fields.
+void print_npy_description(std::ostream& out, const NpyInfo& info) {
   print_labeled(out, "format",
                 version_text(info) + " (header " + std::to_string(info.header_length) +
                     " bytes, data at offset " + std::to_string(info.payload_offset) + ")");
@@ -430,20 +846,79 @@ void print_inspect_text(std::ostream& out, const std::string& input, const NpyIn
   }
 }
 
+void print_inspect_text(std::ostream& out, const std::string& input, const NpyInfo& info) {
+  print_labeled(out, "file", printable(input));
+  print_npy_description(out, info);
+}
+
+// Writes `text` (whole lines) with `indent` before every line.
+void print_indented(std::ostream& out, std::string_view text, std::string_view indent) {
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    out << indent << line << '\n';
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+}
+
+std::string crc_text(uint32_t crc) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  constexpr unsigned kHexDigits = 8;
+  std::string out(kHexDigits, '0');
+  for (unsigned i = 0; i < kHexDigits; ++i) {
+    out[kHexDigits - 1 - i] = kHex[(crc >> (4 * i)) & 0xFu];
+  }
+  return out;
+}
+
+void print_archive_text(std::ostream& out, const std::string& input, const CheckedInput& checked) {
+  const std::vector<NpzMember>& members = checked.archive->members();
+  const ArchiveTotals totals = archive_totals(members);
+  print_labeled(out, "file", printable(input));
+  print_labeled(out, "format", "npz (ZIP archive of .npy members)");
+  std::string count = std::to_string(members.size());
+  if (totals.skipped > 0) count += " (" + std::to_string(totals.skipped) + " skipped)";
+  print_labeled(out, "members", count);
+  print_labeled(out, "compressed", std::to_string(totals.compressed) + " bytes");
+  print_labeled(out, "uncompressed", std::to_string(totals.uncompressed) + " bytes");
+  constexpr std::string_view kMemberIndent = "  ";
+  for (size_t i = 0; i < members.size(); ++i) {
+    const NpzMember& member = members[i];
+    out << '\n';
+    print_labeled(out, "member " + std::to_string(i), printable(member.name));
+    std::ostringstream block;
+    print_labeled(block, "key", printable(member.key));
+    print_labeled(block, "method", method_name(member.method));
+    print_labeled(block, "compressed", std::to_string(member.compressed_size) + " bytes");
+    print_labeled(block, "uncompressed", std::to_string(member.uncompressed_size) + " bytes");
+    print_labeled(block, "crc32", crc_text(member.crc32));
+    print_labeled(block, "offset", std::to_string(member.local_header_offset) +
+                                       " (data at offset " + std::to_string(member.data_offset) +
+                                       ")");
+    if (i < checked.member_infos.size() && checked.member_infos[i]) {
+      print_npy_description(block, *checked.member_infos[i]);
+    } else {
+      print_labeled(block, "skipped", "not a .npy member");
+    }
+    print_indented(out, block.str(), kMemberIndent);
+  }
+}
+
 }  // namespace
 
 int run_check(const Options& options, Console& console) {
   int exit_code = kExitOk;
   for (const std::string& input : options.inputs) {
-    const Result<NpyInfo> result = validate_input(input, options.limits);
-    if (!result.ok()) {
-      exit_code = std::max(exit_code, report_failure(options, console, input, result.error()));
+    const CheckedInput checked = check_input(input, options.limits);
+    if (!checked.ok()) {
+      exit_code = std::max(exit_code, report_failure(options, console, input, checked));
       continue;
     }
     if (options.quiet) continue;
     if (options.json) {
       JsonWriter json;
-      write_check_ok_json(json, input, *result);
+      write_check_ok_json(json, input, checked);
       console.out << json.text() << '\n';
     } else {
       console.out << printable(input) << ": ok\n";
@@ -455,16 +930,33 @@ int run_check(const Options& options, Console& console) {
 int run_inspect(const Options& options, Console& console) {
   // main.cpp guarantees exactly one input.
   const std::string& input = options.inputs.front();
-  const Result<NpyInfo> result = validate_input(input, options.limits);
-  if (!result.ok()) return report_failure(options, console, input, result.error());
+  const CheckedInput checked = check_input(input, options.limits);
+  if (!checked.ok()) return report_failure(options, console, input, checked);
   if (options.json) {
     JsonWriter json;
-    write_inspect_json(json, input, *result);
+    write_inspect_json(json, input, checked);
     console.out << json.text() << '\n';
+  } else if (checked.archive) {
+    print_archive_text(console.out, input, checked);
   } else {
-    print_inspect_text(console.out, input, *result);
+    print_inspect_text(console.out, input, *checked.npy);
   }
   return kExitOk;
+}
+
+// An empty archive (an end record and nothing else): opening it compiles the member patterns and
+// touches nothing else, which tells a bad pattern apart before any input is read.
+bool member_pattern_is_valid(const std::string& pattern) {
+  constexpr size_t kEndRecordSize = 22;
+  std::array<std::byte, kEndRecordSize> empty_archive{};
+  empty_archive[0] = std::byte{'P'};
+  empty_archive[1] = std::byte{'K'};
+  empty_archive[2] = std::byte{5};
+  empty_archive[3] = std::byte{6};
+  Limits limits;
+  limits.member_patterns.push_back(pattern);
+  const Result<NpzArchive> opened = NpzArchive::open(empty_archive, limits);
+  return opened.ok() || opened.error().code != ErrorCode::ZipBadMemberPattern;
 }
 
 }  // namespace npyguard::cli

@@ -1,7 +1,7 @@
 // The npyguard commands. Input: options already parsed and checked by main.cpp, and paths or
 // standard input whose contents are untrusted; output: text on the given streams and an exit code
-// from the CLI contract. Each command is one function taking Options, so adding one (sanitize, npz
-// support) means adding a function here and a row in main.cpp's command table.
+// from the CLI contract. Each command is one function taking Options, so adding one (sanitize)
+// means adding a function here and a row in main.cpp's command table.
 #pragma once
 
 #include <iosfwd>
@@ -40,7 +40,11 @@ struct Console {
 // bytes, including UTF-8, pass through.
 std::string printable(std::string_view text);
 
-// Validates every input with bounded memory and prints one verdict per input.
+// True when `pattern` compiles as an RE2 member-name pattern (for --member-pattern).
+bool member_pattern_is_valid(const std::string& pattern);
+
+// Validates every input (.npy file or .npz archive) with bounded memory and prints one verdict
+// per input.
 int run_check(const Options& options, Console& console);
 // Validates one input and prints everything known about it (format, dtype, fields).
 int run_inspect(const Options& options, Console& console);

@@ -1,6 +1,7 @@
 // npyguard command line: argv parsing, help and version, and dispatch to the commands. Input:
-// argv (untrusted text from the caller; every number is parsed strictly); output: the exit code
-// contract of STYLE.md section 3 (0 accepted, 1 rejected, 2 usage error or unreadable input).
+// argv (untrusted text from the caller; every number is parsed strictly, every member pattern is
+// compiled before any input is read); output: the exit code contract of STYLE.md section 3
+// (0 accepted, 1 rejected, 2 usage error or unreadable input).
 // Nothing escapes as an exception: anything thrown becomes a message and exit 2.
 #include <charconv>
 #include <cstdint>
@@ -24,8 +25,9 @@ constexpr std::string_view kProgram = "npyguard";
 constexpr std::string_view kMainUsage =
     "Usage: npyguard <command> [options] FILE...\n"
     "\n"
-    "Validate NumPy .npy files without trusting them: every header field, size and payload\n"
-    "byte is checked against explicit limits, and object (pickle) arrays are always refused.\n"
+    "Validate NumPy .npy files and .npz archives without trusting them: every header field,\n"
+    "size, ZIP structure and payload byte is checked against explicit limits, and object\n"
+    "(pickle) arrays are always refused. An .npz is recognised by its content, not its name.\n"
     "\n"
     "Commands:\n"
     "  check      validate files and print one verdict per file\n"
@@ -56,6 +58,19 @@ constexpr std::string_view kLimitOptionsHelp =
     "  --no-structured         refuse structured (record) dtypes\n"
     "  --strict-alignment      require the data to start on a 64-byte boundary\n"
     "\n"
+    ".npz archive options:\n"
+    "  --max-members N         most members accepted (default 10000)\n"
+    "  --max-total-bytes N[K|M|G|T]\n"
+    "                          largest sum of uncompressed member sizes accepted (default 64G)\n"
+    "  --max-ratio N           largest uncompressed/compressed ratio of a deflate member\n"
+    "                          (default 1100)\n"
+    "  --max-member-name-bytes N\n"
+    "                          longest member name accepted (default 1024)\n"
+    "  --member-pattern RE     accept only members whose whole name matches the RE2 pattern\n"
+    "                          RE; repeatable, a name may match any of them\n"
+    "  --skip-non-npy          skip members whose names do not end in .npy instead of\n"
+    "                          refusing the archive\n"
+    "\n"
     "Options may come before or after file names; '--' ends the options.\n"
     "Exit status: 0 every input accepted, 1 some input rejected,\n"
     "2 usage error or an input that could not be opened or read.\n";
@@ -65,7 +80,10 @@ constexpr std::string_view kCheckUsage =
     "\n"
     "Validate each FILE ('-' is standard input) with bounded memory, without loading it, and\n"
     "print 'FILE: ok' or 'FILE: rejected: <error>' on standard output. A file that cannot be\n"
-    "opened or read is reported as 'FILE: error: <error>' on standard error.\n"
+    "opened or read is reported as 'FILE: error: <error>' on standard error. A FILE that\n"
+    "starts like a ZIP archive is an .npz (whatever its name): every .npy member is validated,\n"
+    "and an error inside a member names it, as in (member 'x.npy', offset N), with the offset\n"
+    "counted from the start of the member's uncompressed bytes.\n"
     "\n"
     "Options:\n"
     "  --json        print one JSON object per file, one per line\n"
@@ -78,11 +96,13 @@ constexpr std::string_view kInspectUsage =
     "\n"
     "Validate FILE ('-' is standard input) like 'check' and describe it: format version,\n"
     "header size, data offset, descr, dtype, shape, order, element count, data size and,\n"
-    "for structured dtypes, a table of fields. A rejected file prints the same line as\n"
-    "'check'.\n"
+    "for structured dtypes, a table of fields. For an .npz archive: member count and total\n"
+    "sizes, then for each member its name, method, sizes, CRC-32 and offset followed by the\n"
+    "same description. A rejected file prints the same line as 'check'.\n"
     "\n"
     "Options:\n"
-    "  --json        print one JSON object (with a nested \"fields\" array)\n"
+    "  --json        print one JSON object (with a nested \"fields\" array; for an .npz, a\n"
+    "                \"members\" array of such objects)\n"
     "  -h, --help    show this help\n"
     "\n";
 
@@ -136,6 +156,10 @@ const NumberOption kNumberOptions[] = {
     {.name = "--max-bytes", .u64 = &Limits::max_array_bytes, .byte_suffixes = true},
     {.name = "--max-dtype-depth", .u32 = &Limits::max_dtype_depth},
     {.name = "--max-fields", .u32 = &Limits::max_fields},
+    {.name = "--max-members", .u32 = &Limits::max_members},
+    {.name = "--max-total-bytes", .u64 = &Limits::max_total_uncompressed, .byte_suffixes = true},
+    {.name = "--max-ratio", .u32 = &Limits::max_compression_ratio},
+    {.name = "--max-member-name-bytes", .u32 = &Limits::max_member_name_bytes},
 };
 
 // Limit options without a value: each sets one bool to a fixed value.
@@ -153,7 +177,11 @@ const FlagOption kFlagOptions[] = {
     {"--no-big-endian", &Limits::allow_big_endian, false},
     {"--no-structured", &Limits::allow_structured, false},
     {"--strict-alignment", &Limits::strict_alignment, true},
+    {"--skip-non-npy", &Limits::skip_non_npy_members, true},
 };
+
+// The one option taking text: an RE2 pattern appended to Limits::member_patterns.
+constexpr std::string_view kMemberPatternOption = "--member-pattern";
 
 // Shift of each byte suffix: K = 2^10 ... T = 2^40.
 constexpr unsigned kKibShift = 10;
@@ -268,6 +296,23 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
       options.quiet = true;
       continue;
     }
+    // The value of an option that takes one: inline after '=', or the next argument.
+    const auto take_value = [&]() -> std::optional<std::string_view> {
+      if (inline_value) return *inline_value;
+      if (i + 1 < args.size()) return args[++i];
+      return std::nullopt;
+    };
+    if (name == kMemberPatternOption) {
+      const std::optional<std::string_view> value = take_value();
+      if (!value) return usage_error("option " + std::string(name) + " needs a value");
+      std::string pattern(*value);
+      if (!member_pattern_is_valid(pattern)) {
+        return usage_error("invalid value '" + printable(pattern) + "' for " + std::string(name) +
+                           ": expected an RE2 pattern");
+      }
+      options.limits.member_patterns.push_back(std::move(pattern));
+      continue;
+    }
     bool matched = false;
     for (const FlagOption& flag : kFlagOptions) {
       if (name != flag.name) continue;
@@ -279,15 +324,9 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
     if (matched) continue;
     for (const NumberOption& number : kNumberOptions) {
       if (name != number.name) continue;
-      std::string_view value;
-      if (inline_value) {
-        value = *inline_value;
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return usage_error("option " + std::string(name) + " needs a value");
-      }
-      if (std::string error = apply_number(number, value, options.limits); !error.empty()) {
+      const std::optional<std::string_view> value = take_value();
+      if (!value) return usage_error("option " + std::string(name) + " needs a value");
+      if (std::string error = apply_number(number, *value, options.limits); !error.empty()) {
         return usage_error(error);
       }
       matched = true;
