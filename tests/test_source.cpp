@@ -1,13 +1,16 @@
 // File and stream sources: mmap and pread agree, only regular files are opened, FIFOs cannot
 // hang the open, and validation of a file never loads it.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "npyguard/npy.h"
+#include "source.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 
@@ -103,4 +106,32 @@ TEST_CASE("descriptor streams read standard-input style pipes", "[source]") {
   auto values = array->values<uint16_t>();
   REQUIRE(values.ok());
   CHECK((*values)[1] == 0x0403);
+}
+
+TEST_CASE("read failures and files that shrink are Io errors", "[source]") {
+  // read(2) on a directory descriptor fails with EISDIR.
+  const int dir = ::open("/", O_RDONLY | O_DIRECTORY);
+  REQUIRE(dir >= 0);
+  FdInputStream from_dir(dir);
+  auto failed = validate_npy_stream(from_dir);
+  ::close(dir);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code == ErrorCode::IoReadFailed);
+
+  // fstat said N bytes, but the file now holds fewer: the reader notices instead of trusting N.
+  const std::string path = temp_path("shrunk.npy");
+  write_bytes(path, npy_file(simple_dict("'<f8'", "(4,)"), zeros(32)));
+  auto opened = detail::open_regular_file(path);
+  REQUIRE(opened.ok());
+  REQUIRE(::truncate(path.c_str(), 70) == 0);
+  detail::PreadSource source(*opened);
+  std::vector<std::byte> buffer(128);
+  auto first = source.read_full(buffer);
+  REQUIRE_FALSE(first.ok());
+  CHECK(first.error().code == ErrorCode::IoFileChanged);
+  detail::FileRandomAccess random(*opened);
+  auto at = random.read_at(60, std::span(buffer).first(20));
+  REQUIRE_FALSE(at.ok());
+  CHECK(at.error().code == ErrorCode::IoFileChanged);
+  std::remove(path.c_str());
 }
