@@ -97,6 +97,8 @@ constexpr std::array kErrorTable = {
               "the structured dtype has no field of that name"},
     ErrorInfo{ErrorCode::UnalignedHeader, "unaligned_header", C::LimitExceeded,
               "the data does not start on a 64-byte boundary (strict_alignment)"},
+    ErrorInfo{ErrorCode::ArraySizeMismatch, "array_size_mismatch", C::Unsupported,
+              "the bytes given to the writer are not shape x itemsize"},
 
     ErrorInfo{ErrorCode::ZipNoEndRecord, "zip_no_end_record", C::Malformed,
               "no end-of-central-directory record where a ZIP archive must have one"},
@@ -205,6 +207,10 @@ constexpr std::array kErrorTable = {
               "the path is not a regular file"},
     ErrorInfo{ErrorCode::IoFileChanged, "io_file_changed", C::Io,
               "the file changed size while it was being read"},
+    ErrorInfo{ErrorCode::IoWriteFailed, "io_write_failed", C::Io,
+              "writing the output failed; the target was left untouched"},
+    ErrorInfo{ErrorCode::IoSameFile, "io_same_file", C::Io,
+              "the output is the input file (use --in-place to replace it)"},
 
     ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)"},
     ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal,

@@ -87,4 +87,50 @@ Result<InflateStep> Inflater::step(std::span<const std::byte> in, std::span<std:
   }
 }
 
+struct Deflater::State {
+  z_stream stream{};
+  bool initialised = false;
+  ~State() {
+    if (initialised) ::deflateEnd(&stream);
+  }
+};
+
+Deflater::Deflater(int level) noexcept : level_(level) {}
+Deflater::~Deflater() = default;
+
+Result<DeflateStep> Deflater::step(std::span<const std::byte> in, std::span<std::byte> out,
+                                   bool finish) {
+  if (!state_) {
+    try {
+      state_ = std::make_unique<State>();
+    } catch (const std::bad_alloc&) {
+      return inflate_error(ErrorCode::OutOfMemory, "allocating the deflate state failed");
+    }
+    // Memory level 8 is zlib's default (zlib.h, deflateInit2).
+    if (::deflateInit2(&state_->stream, level_, Z_DEFLATED, kRawDeflateWindowBits, 8,
+                       Z_DEFAULT_STRATEGY) != Z_OK) {
+      return inflate_error(ErrorCode::Internal, "deflateInit2 failed (bad level?)");
+    }
+    state_->initialised = true;
+  }
+  z_stream& z = state_->stream;
+  const size_t in_n = std::min(in.size(), kMaxZlibChunk);
+  const size_t out_n = std::min(out.size(), kMaxZlibChunk);
+  z.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(in.data()));  // NOLINT: zlib API
+  z.avail_in = static_cast<uInt>(in_n);
+  z.next_out = reinterpret_cast<Bytef*>(out.data());  // NOLINT: zlib's API
+  z.avail_out = static_cast<uInt>(out_n);
+  const bool last = finish && in_n == in.size();
+  const int rc = ::deflate(&z, last ? Z_FINISH : Z_NO_FLUSH);
+  DeflateStep result;
+  result.consumed = in_n - z.avail_in;
+  result.produced = out_n - z.avail_out;
+  if (rc == Z_STREAM_END) {
+    result.stream_end = true;
+  } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+    return inflate_error(ErrorCode::Internal, "deflate failed");
+  }
+  return result;
+}
+
 }  // namespace npyguard::detail

@@ -1,4 +1,4 @@
-// Bounded raw-deflate decoding and CRC-32: the only door to zlib. Input: untrusted compressed
+// Bounded raw-deflate decoding, deflate encoding for the writer, and CRC-32: the only door to zlib. Input: untrusted compressed
 // bytes; output: decoded bytes, never more than the caller's buffer holds. No zlib type appears
 // here, so nothing else in npyguard can call zlib directly.
 #pragma once
@@ -39,6 +39,29 @@ class Inflater {
   struct State;
   std::unique_ptr<State> state_;
   bool finished_ = false;
+};
+
+struct DeflateStep {
+  size_t consumed = 0;
+  size_t produced = 0;
+  bool stream_end = false;  // with finish: every input byte is encoded and the stream is closed
+};
+
+// A raw deflate encoder (the writer's side; input is npyguard's own data).
+class Deflater {
+ public:
+  explicit Deflater(int level) noexcept;
+  ~Deflater();
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+
+  // Encodes from `in` into `out`; with `finish`, flushes and ends the stream once `in` is used.
+  Result<DeflateStep> step(std::span<const std::byte> in, std::span<std::byte> out, bool finish);
+
+ private:
+  struct State;
+  int level_;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace npyguard::detail

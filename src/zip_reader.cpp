@@ -62,10 +62,9 @@ const char* method_name(uint16_t method) {
   }
 }
 
-// Why a member name is unsafe, or nullptr when it is safe. Names must be relative, free of '.'
-// and '..' segments, backslashes, drive letters, NUL and control characters; non-ASCII names need
-// the UTF-8 flag (bit 11) and valid UTF-8 (CP437 names are refused rather than guessed).
-const char* unsafe_name_reason(const std::string& name, uint16_t flags) {
+}  // namespace
+
+const char* unsafe_name_reason(std::string_view name, uint16_t flags) {
   if (name.empty()) return "empty member name";
   if (name.front() == '/') return "absolute member name";
   bool non_ascii = false;
@@ -92,9 +91,9 @@ const char* unsafe_name_reason(const std::string& name, uint16_t flags) {
   bool first = true;
   while (start <= name.size()) {
     const size_t slash = name.find('/', start);
-    const size_t end = slash == std::string::npos ? name.size() : slash;
-    const std::string_view segment(name.data() + start, end - start);
-    const bool last = slash == std::string::npos;
+    const size_t end = slash == std::string_view::npos ? name.size() : slash;
+    const std::string_view segment = name.substr(start, end - start);
+    const bool last = slash == std::string_view::npos;
     if (segment == "..") return "'..' segment in member name (path traversal)";
     if (segment == ".") return "'.' segment in member name";
     if (segment.empty() && !last) return "empty segment in member name";
@@ -105,6 +104,8 @@ const char* unsafe_name_reason(const std::string& name, uint16_t flags) {
   }
   return nullptr;
 }
+
+namespace {
 
 struct Zip64Values {
   std::optional<uint64_t> uncompressed_size;

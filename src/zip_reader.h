@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "npyguard/limits.h"
@@ -78,6 +79,11 @@ struct ZipDirectory {
   uint64_t directory_offset = 0;
   uint64_t directory_size = 0;
 };
+
+// Why a member name is unsafe, or nullptr when it is safe. Names must be relative, free of '.',
+// '..' and empty segments, backslashes, drive letters, NUL and control characters; non-ASCII
+// names need the UTF-8 flag (bit 11) and valid UTF-8 (CP437 names are refused, not guessed).
+const char* unsafe_name_reason(std::string_view name, uint16_t flags);
 
 // End records and the central directory, with per-entry field checks and name safety. Reads no
 // local header.

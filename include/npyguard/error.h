@@ -57,6 +57,7 @@ enum class ErrorCode : uint16_t {
   IndexOutOfRange = 407,        // index_out_of_range
   FieldNotFound = 408,          // field_not_found
   UnalignedHeader = 409,        // unaligned_header
+  ArraySizeMismatch = 410,      // array_size_mismatch
 
   // 5xx: zip structure (the .npz reader).
   ZipNoEndRecord = 501,          // zip_no_end_record
@@ -115,6 +116,8 @@ enum class ErrorCode : uint16_t {
   IoReadFailed = 802,   // io_read_failed
   IoNotRegularFile = 803,  // io_not_regular_file
   IoFileChanged = 804,  // io_file_changed
+  IoWriteFailed = 805,  // io_write_failed
+  IoSameFile = 806,     // io_same_file
 
   // 9xx: internal.
   Internal = 901,     // internal

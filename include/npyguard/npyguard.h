@@ -8,3 +8,4 @@
 #include "npyguard/npz.h"
 #include "npyguard/result.h"
 #include "npyguard/version.h"
+#include "npyguard/writer.h"

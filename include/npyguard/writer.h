@@ -1,0 +1,64 @@
+// Writing .npy files and .npz archives: headers byte-identical to NumPy's np.save, ZIP archives
+// readable by NumPy, unzip and npyguard's own strict reader, and atomic file replacement (a failed
+// write leaves the target untouched and no temporary file behind).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "npyguard/dtype.h"
+#include "npyguard/npy.h"
+#include "npyguard/result.h"
+
+namespace npyguard {
+
+// What to write: a dtype, a shape, an element order, and the payload in that order
+// (count x itemsize bytes). Nothing is copied; the referenced data must outlive the call.
+struct ArrayRef {
+  const DType* dtype = nullptr;
+  std::span<const uint64_t> shape;
+  bool fortran_order = false;
+  std::span<const std::byte> bytes;
+};
+
+// The view of an Array to write it back.
+ArrayRef array_ref(const Array& array) noexcept;
+
+// Preamble and header exactly as NumPy >= 1.24 writes them: format 1.0 unless the header needs
+// 2.0 (longer than 65,535 bytes) or 3.0 (field names that are not latin-1); keys sorted; spare
+// spaces for the growth axis; padded with spaces so the data starts on a 64-byte boundary; '\n'.
+Result<std::vector<std::byte>> encode_npy_header(const DType& dtype,
+                                                 std::span<const uint64_t> shape,
+                                                 bool fortran_order);
+// A whole .npy file in memory.
+Result<std::vector<std::byte>> encode_npy(const ArrayRef& array);
+// Writes a .npy file atomically: a temporary file in the target's directory, flushed with fsync,
+// then renamed over the target.
+Status write_npy_file(const std::string& path, const ArrayRef& array);
+
+enum class NpzCompression : uint8_t {
+  Stored,   // like numpy.savez
+  Deflate,  // like numpy.savez_compressed
+};
+
+struct NpzWriteMember {
+  std::string key;  // the NumPy key; the member is written as "<key>.npy"
+  ArrayRef array;
+};
+
+struct NpzWriteOptions {
+  NpzCompression compression = NpzCompression::Stored;
+  int level = 6;  // zlib level 1..9 for Deflate (numpy.savez_compressed uses zlib's default, 6)
+};
+
+// An .npz archive in memory / written atomically to a file. ZIP64 records are written where sizes
+// or offsets need them. Keys must be safe member names (what the reader accepts) and unique.
+Result<std::vector<std::byte>> encode_npz(std::span<const NpzWriteMember> members,
+                                          const NpzWriteOptions& options = {});
+Status write_npz_file(const std::string& path, std::span<const NpzWriteMember> members,
+                      const NpzWriteOptions& options = {});
+
+}  // namespace npyguard

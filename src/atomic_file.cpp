@@ -1,0 +1,148 @@
+// Atomic file replacement and byte sinks. Input: bytes produced by the writer; output: a target
+// file replaced in one rename, or left untouched. Every system call is checked; a short or failed
+// write (full disk, file size limit) becomes io_write_failed and the temporary file is removed.
+#include "atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <new>
+#include <utility>
+
+#include "util/checked_math.h"
+
+namespace npyguard::detail {
+namespace {
+
+Error write_error(uint64_t offset, const char* detail) {
+  return Error{.code = ErrorCode::IoWriteFailed, .offset = offset, .detail = detail};
+}
+
+// Permissions of a new file: rw for the owner, r for others, as most tools create data files.
+constexpr mode_t kNewFileMode = 0644;
+
+std::string directory_of(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+}  // namespace
+
+Status VectorSink::write(std::span<const std::byte> bytes) {
+  try {
+    bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+  } catch (const std::bad_alloc&) {
+    return Error{.code = ErrorCode::OutOfMemory, .offset = bytes_.size(),
+                 .detail = "growing the output buffer failed"};
+  }
+  return ok_status();
+}
+
+Status VectorSink::patch(uint64_t offset, std::span<const std::byte> bytes) {
+  if (offset > bytes_.size() || bytes.size() > bytes_.size() - offset) {
+    return Error{.code = ErrorCode::Internal, .offset = offset, .detail = "patch beyond output"};
+  }
+  std::copy(bytes.begin(), bytes.end(), bytes_.begin() + static_cast<std::ptrdiff_t>(offset));
+  return ok_status();
+}
+
+AtomicFile::AtomicFile(int fd, std::string temp_path, std::string target) noexcept
+    : fd_(fd), temp_path_(std::move(temp_path)), target_(std::move(target)) {}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)),
+      temp_path_(std::move(other.temp_path_)),
+      target_(std::move(other.target_)),
+      position_(other.position_) {
+  other.temp_path_.clear();
+}
+
+AtomicFile::~AtomicFile() { discard(); }
+
+void AtomicFile::discard() noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
+  temp_path_.clear();
+}
+
+Result<AtomicFile> AtomicFile::create(const std::string& target) {
+  const std::string directory = directory_of(target);
+  const size_t slash = target.rfind('/');
+  const std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
+  if (base.empty()) return write_error(0, "the output path names a directory");
+  // A hidden name in the same directory: rename() within one filesystem is atomic.
+  std::string temp = directory + "/." + base + ".npyguard-XXXXXX";
+  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) return write_error(0, "cannot create a temporary file next to the output");
+  if (::fchmod(fd, kNewFileMode) != 0) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return write_error(0, "cannot set the output file's permissions");
+  }
+  return AtomicFile(fd, std::move(temp), target);
+}
+
+Status AtomicFile::write(std::span<const std::byte> bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      return write_error(position_, errno == ENOSPC ? "no space left on the device"
+                                                    : (errno == EFBIG ? "file size limit reached"
+                                                                      : "write() failed"));
+    }
+    position_ += static_cast<uint64_t>(n);
+    bytes = bytes.subspan(static_cast<size_t>(n));
+  }
+  return ok_status();
+}
+
+Status AtomicFile::patch(uint64_t offset, std::span<const std::byte> bytes) {
+  if (offset > position_ || bytes.size() > position_ - offset) {
+    return Error{.code = ErrorCode::Internal, .offset = offset, .detail = "patch beyond output"};
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    auto at = checked_narrow<off_t>(offset + done);
+    if (!at) return write_error(offset, "offset too large");
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, *at);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return write_error(offset + done, "pwrite() failed");
+    done += static_cast<size_t>(n);
+  }
+  return ok_status();
+}
+
+Status AtomicFile::commit() {
+  if (fd_ < 0) return Error{.code = ErrorCode::Internal, .detail = "commit of a closed file"};
+  // The data must be durable before the name points at it, or a crash could leave an empty file
+  // under the target's name.
+  if (::fsync(fd_) != 0) {
+    discard();
+    return write_error(position_, "fsync() failed");
+  }
+  if (::close(std::exchange(fd_, -1)) != 0) {
+    discard();
+    return write_error(position_, "close() failed");
+  }
+  if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
+    discard();
+    return write_error(position_, "rename() over the output failed");
+  }
+  temp_path_.clear();
+  // Make the rename itself durable.
+  const int dir = ::open(directory_of(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  return ok_status();
+}
+
+}  // namespace npyguard::detail

@@ -1,0 +1,262 @@
+// Writer: .npy bytes identical to np.save for every NumPy-written fixture, write -> read round
+// trips for random dtype trees and shapes, .npz archives the strict reader accepts (stored,
+// deflate, ZIP64 end records), and atomic writes that leave the target untouched on failure.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "npyguard/npz.h"
+#include "npyguard/writer.h"
+#include "support/bytes.h"
+#include "support/catch.h"
+
+using namespace npyguard;
+using namespace npyguard::test;
+
+namespace {
+
+const std::filesystem::path kFixtureDir =
+    std::filesystem::path(NPYGUARD_SOURCE_DIR) / "tests/fixtures/npy";
+
+// Files whose header NumPy's np.save would not write as is: hand-made legacy headers and files
+// written with an explicitly forced version.
+bool written_by_plain_np_save(const std::string& name) {
+  return name.rfind("legacy_", 0) != 0 && name != "version_2_0.npy" && name != "version_3_0.npy";
+}
+
+Limits lenient() {
+  Limits limits;
+  limits.max_header_bytes = 1 << 20;
+  limits.max_fields = 100000;
+  limits.normalize_bool = true;
+  limits.allow_invalid_unicode = true;
+  return limits;
+}
+
+}  // namespace
+
+TEST_CASE("written .npy files are byte-identical to np.save", "[writer]") {
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kFixtureDir)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".npy" || !written_by_plain_np_save(name)) continue;
+    INFO(name);
+    const Bytes original = read_file(entry.path().string());
+    auto array = read_npy(original, lenient());
+    if (!array.ok()) FAIL(describe(array.error()));
+    auto written = encode_npy(array_ref(*array));
+    REQUIRE(written.ok());
+    CHECK(*written == original);
+    ++compared;
+  }
+  CHECK(compared >= 100);
+}
+
+TEST_CASE("header framing follows NumPy's version choice", "[writer]") {
+  DType f8{.kind = DTypeKind::Float, .byte_order = ByteOrder::Little, .itemsize = 8};
+  const std::vector<uint64_t> shape = {3};
+  auto header = encode_npy_header(f8, shape, false);
+  REQUIRE(header.ok());
+  CHECK(header->size() % 64 == 0);
+  CHECK(static_cast<uint8_t>((*header)[6]) == 1);
+  CHECK(header->back() == std::byte{'\n'});
+  // A field name outside latin-1 forces 3.0.
+  DType record{.kind = DTypeKind::Structured, .itemsize = 8};
+  record.fields.push_back(Field{.name = "\xe5\x90\x8d", .dtype = f8, .size = 8});
+  auto v3 = encode_npy_header(record, shape, false);
+  REQUIRE(v3.ok());
+  CHECK(static_cast<uint8_t>((*v3)[6]) == 3);
+  // An 85 KB header does not fit 1.0's u16 length: 2.0.
+  for (int i = 1; i < 5000; ++i) {
+    record.fields.push_back(
+        Field{.name = "f" + std::to_string(i), .offset = 8u * static_cast<unsigned>(i), .dtype = f8, .size = 8});
+  }
+  record.itemsize = 8 * 5000;
+  auto v2 = encode_npy_header(record, shape, false);
+  REQUIRE(v2.ok());
+  CHECK(static_cast<uint8_t>((*v2)[6]) == 3);  // still non-latin-1 because of the first name
+  record.fields[0].name = "e";
+  auto v2_latin = encode_npy_header(record, shape, false);
+  REQUIRE(v2_latin.ok());
+  CHECK(static_cast<uint8_t>((*v2_latin)[6]) == 2);
+  // The size must match the shape.
+  const Bytes too_short(16);
+  const ArrayRef wrong{.dtype = &f8, .shape = shape, .bytes = too_short};
+  CHECK(encode_npy(wrong).error().code == ErrorCode::ArraySizeMismatch);
+}
+
+namespace {
+
+// A random dtype tree: simple leaves of every kind, records, subarrays, padding gaps.
+DType random_dtype(std::mt19937_64& rng, int depth) {
+  auto pick = [&](uint64_t n) { return static_cast<uint64_t>(rng() % n); };
+  const uint64_t choice = pick(depth < 3 ? 12 : 10);
+  DType dt;
+  const ByteOrder order = pick(2) ? ByteOrder::Little : ByteOrder::Big;
+  switch (choice) {
+    case 0: dt = {.kind = DTypeKind::Bool, .itemsize = 1}; break;
+    case 1: dt = {.kind = DTypeKind::SignedInt, .byte_order = order, .itemsize = uint64_t{1} << pick(4)}; break;
+    case 2: dt = {.kind = DTypeKind::UnsignedInt, .byte_order = order, .itemsize = uint64_t{1} << pick(4)}; break;
+    case 3: dt = {.kind = DTypeKind::Float, .byte_order = order, .itemsize = uint64_t{2} << pick(3)}; break;
+    case 4: dt = {.kind = DTypeKind::Complex, .byte_order = order, .itemsize = uint64_t{8} << pick(2)}; break;
+    case 5: dt = {.kind = DTypeKind::Bytes, .itemsize = pick(6)}; break;
+    case 6: dt = {.kind = DTypeKind::Unicode, .byte_order = order, .itemsize = 4 * (1 + pick(3))}; break;
+    case 7: dt = {.kind = DTypeKind::Void, .itemsize = 1 + pick(5)}; break;
+    case 8: dt = {.kind = DTypeKind::Datetime, .byte_order = order, .itemsize = 8, .unit = DatetimeUnit::Nanosecond, .unit_multiplier = static_cast<uint32_t>(1 + pick(3))}; break;
+    case 9: dt = {.kind = DTypeKind::Timedelta, .byte_order = order, .itemsize = 8, .unit = DatetimeUnit::Second}; break;
+    default: {
+      dt.kind = DTypeKind::Structured;
+      uint64_t offset = 0;
+      const uint64_t fields = 1 + pick(4);
+      for (uint64_t i = 0; i < fields; ++i) {
+        Field field;
+        field.name = "f" + std::to_string(i) + (pick(4) == 0 ? "\xc3\xa9" : "");
+        if (pick(5) == 0) field.title = "t" + std::to_string(i);
+        offset += pick(3);  // a padding gap
+        field.offset = offset;
+        field.dtype = random_dtype(rng, depth + 1);
+        if (pick(3) == 0) field.shape = {1 + pick(3), 1 + pick(2)};
+        field.count = field.shape.empty() ? 1 : field.shape[0] * field.shape[1];
+        field.size = field.dtype.itemsize * field.count;
+        offset += field.size;
+        dt.fields.push_back(std::move(field));
+      }
+      dt.itemsize = offset + pick(3);  // trailing padding
+    }
+  }
+  if (dt.itemsize == 1 && dt.kind != DTypeKind::Structured) dt.byte_order = ByteOrder::NotApplicable;
+  return dt;
+}
+
+}  // namespace
+
+TEST_CASE("write -> read round trips for random dtype trees and shapes", "[writer]") {
+  std::mt19937_64 rng(20261125);
+  for (int iteration = 0; iteration < 300; ++iteration) {
+    const DType dtype = random_dtype(rng, 0);
+    std::vector<uint64_t> shape(rng() % 4);
+    for (auto& dim : shape) dim = rng() % 4;
+    const bool fortran = rng() % 2 == 0;
+    uint64_t count = 1;
+    for (uint64_t dim : shape) count *= dim;
+    Bytes payload(count * dtype.itemsize);
+    for (auto& b : payload) b = static_cast<std::byte>(rng() & 0x7F);
+    const ArrayRef ref{.dtype = &dtype, .shape = shape, .fortran_order = fortran, .bytes = payload};
+    auto first = encode_npy(ref);
+    REQUIRE(first.ok());
+    INFO(dtype.descr());
+    // Random bytes are made valid (bools 0/1) by the lenient read; from then on it is a fixpoint.
+    auto read = read_npy(*first, lenient());
+    if (!read.ok()) FAIL(describe(read.error()));
+    CHECK(read->dtype() == dtype);
+    CHECK(read->shape() == shape);
+    CHECK(read->fortran_order() == fortran);
+    auto second = encode_npy(array_ref(*read));
+    REQUIRE(second.ok());
+    auto reread = read_npy(*second, lenient());
+    REQUIRE(reread.ok());
+    auto third = encode_npy(array_ref(*reread));
+    REQUIRE(third.ok());
+    CHECK(*third == *second);
+    CHECK(reread->info().descr() == dtype.descr());
+  }
+}
+
+TEST_CASE("written .npz archives pass the strict reader", "[writer][npz]") {
+  DType f8{.kind = DTypeKind::Float, .byte_order = ByteOrder::Little, .itemsize = 8};
+  DType u1{.kind = DTypeKind::UnsignedInt, .itemsize = 1};
+  const std::vector<uint64_t> shape_a = {2, 3};
+  const std::vector<uint64_t> shape_b = {1000};
+  Bytes a(48), b(1000);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::byte>(i);
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<std::byte>(i % 7);
+  const std::vector<NpzWriteMember> members = {
+      {.key = "a", .array = {.dtype = &f8, .shape = shape_a, .bytes = a}},
+      {.key = "b\xc3\xa9t\xc3\xa9", .array = {.dtype = &u1, .shape = shape_b, .bytes = b}},
+  };
+  for (auto compression : {NpzCompression::Stored, NpzCompression::Deflate}) {
+    auto archive_bytes = encode_npz(members, {.compression = compression});
+    REQUIRE(archive_bytes.ok());
+    auto archive = NpzArchive::open(*archive_bytes);
+    if (!archive.ok()) FAIL(describe(archive.error()));
+    REQUIRE(archive->members().size() == 2);
+    CHECK(archive->members()[1].name == "b\xc3\xa9t\xc3\xa9.npy");
+    CHECK(archive->validate_all().ok());
+    auto read_b = archive->read("b\xc3\xa9t\xc3\xa9");
+    REQUIRE(read_b.ok());
+    CHECK(std::equal(read_b->bytes().begin(), read_b->bytes().end(), b.begin(), b.end()));
+    if (compression == NpzCompression::Deflate) {
+      CHECK(archive->members()[1].compressed_size < archive->members()[1].uncompressed_size);
+    }
+  }
+  const std::vector<NpzWriteMember> duplicate = {members[0], members[0]};
+  CHECK(encode_npz(duplicate).error().code == ErrorCode::ZipDuplicateName);
+  const std::vector<NpzWriteMember> unsafe = {
+      {.key = "../evil", .array = members[0].array}};
+  CHECK(encode_npz(unsafe).error().code == ErrorCode::ZipUnsafeName);
+  CHECK(encode_npz({}).ok());
+  CHECK(NpzArchive::open(*encode_npz({})).ok());
+}
+
+TEST_CASE("more than 65,534 members get a ZIP64 end record", "[writer][npz]") {
+  DType u1{.kind = DTypeKind::UnsignedInt, .itemsize = 1};
+  const std::vector<uint64_t> shape = {0};
+  std::vector<NpzWriteMember> members;
+  for (int i = 0; i < 65540; ++i) {
+    members.push_back({.key = "m" + std::to_string(i), .array = {.dtype = &u1, .shape = shape}});
+  }
+  auto bytes = encode_npz(members);
+  REQUIRE(bytes.ok());
+  Limits limits;
+  limits.max_members = 70000;
+  auto archive = NpzArchive::open(*bytes, limits);
+  if (!archive.ok()) FAIL(describe(archive.error()));
+  CHECK(archive->members().size() == 65540);
+}
+
+TEST_CASE("atomic writes leave the target untouched when writing fails", "[writer]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("npyguard_atomic_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string target = (dir / "out.npy").string();
+  { std::ofstream(target) << "old contents"; }
+  DType u1{.kind = DTypeKind::UnsignedInt, .itemsize = 1};
+  const std::vector<uint64_t> shape = {1 << 20};
+  const Bytes payload(1 << 20, std::byte{7});
+  const ArrayRef ref{.dtype = &u1, .shape = shape, .bytes = payload};
+
+  // A file size limit makes write() fail with EFBIG part-way (SIGXFSZ ignored so it is an error,
+  // not a signal), like a full disk.
+  struct rlimit old_limit {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old_limit;
+  small.rlim_cur = 64 << 10;
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  const Status failed = write_npy_file(target, ref);
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.error().code == ErrorCode::IoWriteFailed);
+  std::string contents;
+  std::getline(std::ifstream(target), contents);
+  CHECK(contents == "old contents");
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 1);  // no temporary file left behind
+
+  REQUIRE(write_npy_file(target, ref).ok());
+  auto back = read_npy_file(target);
+  REQUIRE(back.ok());
+  CHECK(back->nbytes() == payload.size());
+  CHECK(write_npy_file((dir / "missing_dir/x.npy").string(), ref).error().code ==
+        ErrorCode::IoWriteFailed);
+  std::filesystem::remove_all(dir);
+}
