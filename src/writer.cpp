@@ -306,21 +306,34 @@ Status write_central_directory(ByteSink& sink, const std::vector<WrittenEntry>& 
   return sink.write(end);
 }
 
-Status write_npz_to(ByteSink& sink, std::span<const NpzWriteMember> members,
-                    const NpzWriteOptions& options) {
+Status check_options(const NpzWriteOptions& options) {
   if (options.compression == NpzCompression::Deflate && (options.level < 1 || options.level > 9)) {
     return writer_error(ErrorCode::InvalidLimits, "deflate level must be 1..9");
   }
+  return ok_status();
+}
+
+// Members so far and their keys: an archive in progress on some sink.
+struct ArchiveBuilder {
   std::vector<WrittenEntry> entries;
   std::set<std::string, std::less<>> keys;
-  for (const NpzWriteMember& member : members) {
+
+  Status add(ByteSink& sink, const NpzWriteMember& member, const NpzWriteOptions& options) {
     if (!keys.insert(member.key).second) {
       return writer_error(ErrorCode::ZipDuplicateName, "two members with the same key");
     }
     NPYGUARD_ASSIGN_OR_RETURN(WrittenEntry entry, write_member(sink, member, options));
     entries.push_back(std::move(entry));
+    return ok_status();
   }
-  return write_central_directory(sink, entries);
+};
+
+Status write_npz_to(ByteSink& sink, std::span<const NpzWriteMember> members,
+                    const NpzWriteOptions& options) {
+  NPYGUARD_TRY(check_options(options));
+  ArchiveBuilder builder;
+  for (const NpzWriteMember& member : members) NPYGUARD_TRY(builder.add(sink, member, options));
+  return write_central_directory(sink, builder.entries);
 }
 
 }  // namespace
@@ -402,9 +415,44 @@ Result<std::vector<std::byte>> encode_npz(std::span<const NpzWriteMember> member
 
 Status write_npz_file(const std::string& path, std::span<const NpzWriteMember> members,
                       const NpzWriteOptions& options) {
+  NPYGUARD_ASSIGN_OR_RETURN(NpzFileWriter writer, NpzFileWriter::create(path, options));
+  for (const NpzWriteMember& member : members) NPYGUARD_TRY(writer.add(member));
+  return writer.commit();
+}
+
+struct NpzFileWriter::State {
+  detail::AtomicFile file;
+  NpzWriteOptions options;
+  ArchiveBuilder builder;
+  bool committed = false;
+};
+
+NpzFileWriter::NpzFileWriter(std::unique_ptr<State> state) noexcept : state_(std::move(state)) {}
+NpzFileWriter::NpzFileWriter(NpzFileWriter&&) noexcept = default;
+NpzFileWriter& NpzFileWriter::operator=(NpzFileWriter&&) noexcept = default;
+NpzFileWriter::~NpzFileWriter() = default;
+
+Result<NpzFileWriter> NpzFileWriter::create(const std::string& path,
+                                            const NpzWriteOptions& options) {
+  NPYGUARD_TRY(check_options(options));
   NPYGUARD_ASSIGN_OR_RETURN(detail::AtomicFile file, detail::AtomicFile::create(path));
-  NPYGUARD_TRY(write_npz_to(file, members, options));
-  return file.commit();
+  try {
+    return NpzFileWriter(std::make_unique<State>(State{std::move(file), options, {}, false}));
+  } catch (const std::bad_alloc&) {
+    return writer_error(ErrorCode::OutOfMemory, "allocating the archive writer failed");
+  }
+}
+
+Status NpzFileWriter::add(const NpzWriteMember& member) {
+  if (state_->committed) return writer_error(ErrorCode::Internal, "add after commit");
+  return state_->builder.add(state_->file, member, state_->options);
+}
+
+Status NpzFileWriter::commit() {
+  if (state_->committed) return writer_error(ErrorCode::Internal, "commit twice");
+  state_->committed = true;
+  NPYGUARD_TRY(write_central_directory(state_->file, state_->builder.entries));
+  return state_->file.commit();
 }
 
 }  // namespace npyguard

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,5 +61,23 @@ Result<std::vector<std::byte>> encode_npz(std::span<const NpzWriteMember> member
                                           const NpzWriteOptions& options = {});
 Status write_npz_file(const std::string& path, std::span<const NpzWriteMember> members,
                       const NpzWriteOptions& options = {});
+
+// Writes an .npz one member at a time (only one member's data needs to be in memory), atomically:
+// nothing appears under `path` until commit() succeeds.
+class NpzFileWriter {
+ public:
+  static Result<NpzFileWriter> create(const std::string& path, const NpzWriteOptions& options = {});
+  NpzFileWriter(NpzFileWriter&&) noexcept;
+  NpzFileWriter& operator=(NpzFileWriter&&) noexcept;
+  ~NpzFileWriter();
+  Status add(const NpzWriteMember& member);
+  Status commit();
+
+  struct State;
+
+ private:
+  explicit NpzFileWriter(std::unique_ptr<State> state) noexcept;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace npyguard

@@ -946,6 +946,120 @@ int run_inspect(const Options& options, Console& console) {
 
 // An empty archive (an end record and nothing else): opening it compiles the member patterns and
 // touches nothing else, which tells a bad pattern apart before any input is read.
+namespace {
+
+// ---- sanitize ----------------------------------------------------------------------------------
+
+Result<Array> canonical_array(Array array, const SanitizeOptions& sanitize) {
+  if (sanitize.native_endian) {
+    NPYGUARD_ASSIGN_OR_RETURN(array, array.to_native_byte_order());
+  }
+  if (sanitize.c_order) {
+    NPYGUARD_ASSIGN_OR_RETURN(array, array.to_c_order());
+  }
+  return array;
+}
+
+// True when both paths name one existing file (hard links and symlinks included).
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa {}, sb {};
+  return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+// Reads with pread (not mmap): the output may replace the input while the copy is made.
+void sanitize_npy(const std::string& in, const std::string& out, const Options& options,
+                  CheckedInput& result) {
+  Result<Array> array = read_npy_file(in, options.limits, FileAccess::Pread);
+  if (array.ok()) array = canonical_array(std::move(array).value(), options.sanitize);
+  if (!array.ok()) {
+    result.error = array.error();
+    return;
+  }
+  result.npy = array->info();
+  if (Status written = write_npy_file(out, array_ref(*array)); !written.ok()) {
+    result.error = written.error();
+  }
+}
+
+// Every .npy member is read (and so validated) one at a time and appended to a fresh archive.
+void sanitize_npz(const std::string& in, const std::string& out, const Options& options,
+                  CheckedInput& result) {
+  Result<NpzArchive> opened = NpzArchive::open_file(in, options.limits);
+  if (!opened.ok()) {
+    result.error = opened.error();
+    return;
+  }
+  result.archive.emplace(std::move(opened).value());
+  const std::vector<NpzMember>& members = result.archive->members();
+  NpzWriteOptions write_options;
+  using Compression = SanitizeOptions::Compression;
+  const Compression wanted = options.sanitize.compression;
+  const bool any_deflate = std::any_of(members.begin(), members.end(), [](const NpzMember& m) {
+    return m.method == NpzMethod::Deflate;
+  });
+  write_options.compression = wanted == Compression::Deflate ||
+                                      (wanted == Compression::Keep && any_deflate)
+                                  ? NpzCompression::Deflate
+                                  : NpzCompression::Stored;
+  Result<NpzFileWriter> writer = NpzFileWriter::create(out, write_options);
+  if (!writer.ok()) {
+    result.error = writer.error();
+    return;
+  }
+  result.member_infos.resize(members.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].skipped) continue;
+    Result<Array> array = result.archive->read(i);
+    if (array.ok()) array = canonical_array(std::move(array).value(), options.sanitize);
+    if (!array.ok()) {
+      result.error = array.error();
+      return;  // the writer is dropped uncommitted: OUT is left untouched
+    }
+    result.member_infos[i] = array->info();
+    if (Status added = writer->add({.key = members[i].key, .array = array_ref(*array)});
+        !added.ok()) {
+      result.error = added.error();
+      return;
+    }
+  }
+  if (Status committed = writer->commit(); !committed.ok()) result.error = committed.error();
+}
+
+}  // namespace
+
+int run_sanitize(const Options& options, Console& console) {
+  const std::string& in = options.inputs.front();
+  const std::string& out = options.sanitize.in_place ? in : options.inputs.back();
+  CheckedInput result;
+  if (in == kStdinName || out == kStdinName) {
+    result.error = cli_error(ErrorCode::IoOpenFailed, 0,
+                             "sanitize reads and writes files; standard input is not supported");
+  } else if (!options.sanitize.in_place && same_file(in, out)) {
+    result.error = cli_error(ErrorCode::IoSameFile, 0,
+                             "OUT is IN; pass --in-place to replace the input");
+  } else {
+    result.format = sniff_file(in);
+    if (result.format == InputFormat::Npz) {
+      sanitize_npz(in, out, options, result);
+    } else {
+      sanitize_npy(in, out, options, result);
+    }
+  }
+  if (!result.ok()) return report_failure(options, console, in, result);
+  if (options.json) {
+    JsonWriter json;
+    json.begin_object();
+    write_json_preamble(json, in, result);
+    json.key("output").string(out);
+    json.end_object();
+    console.out << json.text() << '\n';
+  } else {
+    console.out << printable(in) << ": ok -> " << printable(out) << '\n';
+  }
+  return kExitOk;
+}
+
 bool member_pattern_is_valid(const std::string& pattern) {
   constexpr size_t kEndRecordSize = 22;
   std::array<std::byte, kEndRecordSize> empty_archive{};

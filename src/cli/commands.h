@@ -4,6 +4,7 @@
 // means adding a function here and a row in main.cpp's command table.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -21,9 +22,19 @@ inline constexpr int kExitUsage = 2;     // usage error, or an input that could 
 // The operand that names standard input instead of a file.
 inline constexpr std::string_view kStdinName = "-";
 
+// sanitize: how the canonical copy may differ from the input.
+struct SanitizeOptions {
+  enum class Compression : uint8_t { Keep, Store, Deflate };
+  bool native_endian = false;  // --native-endian / --little-endian: byte-swap to host order
+  bool c_order = false;        // --c-order: rewrite Fortran-ordered data in C order
+  bool in_place = false;       // --in-place: replace the input (atomically)
+  Compression compression = Compression::Keep;  // --store / --deflate for .npz output
+};
+
 // Everything a command needs from the command line.
 struct Options {
   Limits limits;
+  SanitizeOptions sanitize;
   bool json = false;                // one JSON object per input instead of text
   bool quiet = false;               // print nothing for accepted inputs
   std::vector<std::string> inputs;  // paths, or kStdinName
@@ -48,5 +59,7 @@ bool member_pattern_is_valid(const std::string& pattern);
 int run_check(const Options& options, Console& console);
 // Validates one input and prints everything known about it (format, dtype, fields).
 int run_inspect(const Options& options, Console& console);
+// Validates IN like check, then writes a canonical copy to OUT (or over IN with --in-place).
+int run_sanitize(const Options& options, Console& console);
 
 }  // namespace npyguard::cli

@@ -3,6 +3,7 @@
 // compiled before any input is read); output: the exit code contract of STYLE.md section 3
 // (0 accepted, 1 rejected, 2 usage error or unreadable input).
 // Nothing escapes as an exception: anything thrown becomes a message and exit 2.
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <exception>
@@ -32,6 +33,7 @@ constexpr std::string_view kMainUsage =
     "Commands:\n"
     "  check      validate files and print one verdict per file\n"
     "  inspect    validate one file and describe its format, dtype, shape and fields\n"
+    "  sanitize   validate a file and write a canonical copy of it\n"
     "  help       show this help, or a command's help: npyguard help check\n"
     "\n"
     "Options:\n"
@@ -106,6 +108,28 @@ constexpr std::string_view kInspectUsage =
     "  -h, --help    show this help\n"
     "\n";
 
+constexpr std::string_view kSanitizeUsage =
+    "Usage: npyguard sanitize [options] IN OUT\n"
+    "       npyguard sanitize --in-place [options] IN\n"
+    "\n"
+    "Validate IN exactly like 'check', then write a canonical copy to OUT: the same dtype,\n"
+    "shape, order and values under the header NumPy's np.save writes, with nothing after the\n"
+    "data. For an .npz, every .npy member is rewritten as '<key>.npy' into a fresh archive\n"
+    "(skipped members are dropped). OUT is written atomically: it appears complete or not at\n"
+    "all. A rejected IN writes nothing and prints the same line as 'check'.\n"
+    "\n"
+    "Options:\n"
+    "  --native-endian  byte-swap big-endian data to this machine's order\n"
+    "  --little-endian  byte-swap to little-endian (refused on big-endian machines)\n"
+    "  --c-order        rewrite Fortran-ordered arrays in C order\n"
+    "  --store          write .npz members uncompressed (like numpy.savez)\n"
+    "  --deflate        write .npz members with deflate (like numpy.savez_compressed)\n"
+    "                   (default: deflate if any input member was deflated)\n"
+    "  --in-place       replace IN itself (refused otherwise when OUT is IN)\n"
+    "  --json           print one JSON object\n"
+    "  -h, --help       show this help\n"
+    "\n";
+
 using CommandFn = int (*)(const Options&, Console&);
 
 // A command's grammar: which options it takes and how many operands.
@@ -113,6 +137,7 @@ struct CommandSpec {
   std::string_view name;
   std::string_view usage;
   bool takes_quiet;
+  bool takes_sanitize;
   size_t min_inputs;
   size_t max_inputs;
   CommandFn run;
@@ -124,15 +149,24 @@ const CommandSpec kCommands[] = {
     {.name = "check",
      .usage = kCheckUsage,
      .takes_quiet = true,
+     .takes_sanitize = false,
      .min_inputs = 1,
      .max_inputs = kUnbounded,
      .run = run_check},
     {.name = "inspect",
      .usage = kInspectUsage,
      .takes_quiet = false,
+     .takes_sanitize = false,
      .min_inputs = 1,
      .max_inputs = 1,
      .run = run_inspect},
+    {.name = "sanitize",
+     .usage = kSanitizeUsage,
+     .takes_quiet = false,
+     .takes_sanitize = true,
+     .min_inputs = 1,
+     .max_inputs = 2,
+     .run = run_sanitize},
 };
 
 const CommandSpec* find_command(std::string_view name) {
@@ -302,6 +336,32 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
       if (i + 1 < args.size()) return args[++i];
       return std::nullopt;
     };
+    if (spec.takes_sanitize) {
+      bool sanitize_flag = true;
+      SanitizeOptions& sanitize = options.sanitize;
+      if (name == "--native-endian") {
+        sanitize.native_endian = true;
+      } else if (name == "--little-endian") {
+        if (std::endian::native != std::endian::little) {
+          return usage_error("--little-endian is only available on little-endian machines");
+        }
+        sanitize.native_endian = true;
+      } else if (name == "--c-order") {
+        sanitize.c_order = true;
+      } else if (name == "--in-place") {
+        sanitize.in_place = true;
+      } else if (name == "--store") {
+        sanitize.compression = SanitizeOptions::Compression::Store;
+      } else if (name == "--deflate") {
+        sanitize.compression = SanitizeOptions::Compression::Deflate;
+      } else {
+        sanitize_flag = false;
+      }
+      if (sanitize_flag) {
+        if (auto error = takes_no_value()) return *error;
+        continue;
+      }
+    }
     if (name == kMemberPatternOption) {
       const std::optional<std::string_view> value = take_value();
       if (!value) return usage_error("option " + std::string(name) + " needs a value");
@@ -336,6 +396,13 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
     return usage_error("unknown option '" + printable(name) + "'");
   }
 
+  if (spec.takes_sanitize) {
+    const size_t wanted = options.sanitize.in_place ? 1 : 2;
+    if (options.inputs.size() != wanted) {
+      return usage_error(options.sanitize.in_place ? "--in-place takes exactly one FILE"
+                                                   : "expected IN and OUT");
+    }
+  }
   if (options.inputs.size() < spec.min_inputs) {
     return usage_error(spec.min_inputs == 1 && spec.max_inputs == 1 ? "expected one FILE"
                                                                     : "no input files");
