@@ -9,6 +9,7 @@ samples/, and writes:
   corpus/fuzz_npy_header/  header text of each file plus one trailing byte choosing the encoding
                            (0: latin-1 as in 1.0/2.0, 1: UTF-8 as in 3.0), as fuzz_npy_header reads it
   corpus/fuzz_dtype/       each distinct descr literal
+  corpus/fuzz_roundtrip/   the small .npy seeds and the small archives together
   corpus/fuzz_zip/, corpus/fuzz_npz/
                            the NumPy-written archives in tests/fixtures/npz/ and the crafted ones in
                            corpus/expect/ (both targets read whole archives)
@@ -60,6 +61,7 @@ def split_npy(data: bytes):
 
 def main() -> None:
     npy_dir = reset(CORPUS / "fuzz_npy")
+    roundtrip_dir = reset(CORPUS / "fuzz_roundtrip")
     header_dir = reset(CORPUS / "fuzz_npy_header")
     dtype_dir = reset(CORPUS / "fuzz_dtype")
     descrs = set()
@@ -68,6 +70,7 @@ def main() -> None:
         data = path.read_bytes()
         if len(data) <= MAX_SEED_BYTES:
             write_seed(npy_dir, data, path.stem)
+            write_seed(roundtrip_dir, data, path.stem)
         parts = split_npy(data)
         if parts is None:
             continue
@@ -88,6 +91,8 @@ def main() -> None:
         if len(data) <= MAX_ARCHIVE_SEED_BYTES:
             write_seed(zip_dir, data, path.stem[:40])
             write_seed(npz_dir, data, path.stem[:40])
+            if path.name.startswith(("pass_", "savez")) and len(data) <= MAX_SEED_BYTES * 4:
+                write_seed(roundtrip_dir, data, path.stem[:40])
 
 
 if __name__ == "__main__":
