@@ -5,6 +5,7 @@
 #include "npy_format.h"
 
 #include <limits>
+#include <vector>
 #include <utility>
 
 #include "dtype_literal.h"
@@ -104,7 +105,17 @@ Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::
     return error_at(ErrorCode::SizeOverflow, fields.shape_offset, "element count overflows int64");
   }
   auto nbytes = checked_mul(*count, dtype.itemsize);
-  if (!nbytes || *nbytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+  // An empty array is no excuse either: like NumPy, the non-zero dimensions times the itemsize
+  // must fit, so (0, 2^62) of '<i4' is refused as NumPy refuses it.
+  std::vector<uint64_t> nonzero_dims;
+  for (uint64_t dim : fields.shape) {
+    if (dim != 0) nonzero_dims.push_back(dim);
+  }
+  const auto nonzero_count = checked_product(nonzero_dims);
+  const auto nonzero_bytes =
+      nonzero_count ? checked_mul(*nonzero_count, dtype.itemsize) : std::nullopt;
+  constexpr auto kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (!nbytes || *nbytes > kInt64Max || !nonzero_bytes || *nonzero_bytes > kInt64Max) {
     return error_at(ErrorCode::SizeOverflow, fields.shape_offset,
                     "shape x itemsize overflows int64");
   }

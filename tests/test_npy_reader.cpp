@@ -119,6 +119,9 @@ TEST_CASE("shape arithmetic overflows are refused", "[npy_reader]") {
   // Element counts beyond int64 are refused even when the payload is empty.
   CHECK(code_everywhere(npy_file(simple_dict("'|S0'", "(4611686018427387904, 4)"))) ==
         ErrorCode::SizeOverflow);
+  // Nor an overflow of the other dimensions times the itemsize (NumPy refuses this one too).
+  CHECK(code_everywhere(npy_file(simple_dict("'<i4'", "(0, 4611686018427387904)"))) ==
+        ErrorCode::SizeOverflow);
   // A zero dimension does not excuse an overflowing product of the others.
   CHECK(code_everywhere(f8_file("(0, 4294967296, 4294967296)", 0)) == ErrorCode::SizeOverflow);
   // A billion zero-size elements is fine and instant.
