@@ -276,7 +276,9 @@ std::string_view category_name(ErrorCategory category) noexcept {
 
 std::span<const ErrorCode> all_error_codes() noexcept { return kAllCodes; }
 
-std::string describe(const Error& error) {
+std::string describe(const Error& error) { return describe(error, {}); }
+
+std::string describe(const Error& error, std::string_view location) {
   std::string out(error_name(error.code));
   out += ": ";
   out += error_message(error.code);
@@ -284,7 +286,12 @@ std::string describe(const Error& error) {
     out += ": ";
     out += error.detail;
   }
-  out += " (offset ";
+  out += " (";
+  if (!location.empty()) {
+    out += location;
+    out += ", ";
+  }
+  out += "offset ";
   out += std::to_string(error.offset);
   out += ')';
   return out;

@@ -284,6 +284,16 @@ Result<std::shared_ptr<const NpzArchive::State>> open_state(
   return std::shared_ptr<const NpzArchive::State>(std::move(state));
 }
 
+Result<std::shared_ptr<NpzArchive::State>> new_state(const Limits& limits) {
+  try {
+    auto state = std::make_shared<NpzArchive::State>();
+    state->limits = limits;
+    return state;
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating the archive state failed");
+  }
+}
+
 // Runs `body` with a random-access view of the archive, whichever way it was opened.
 template <class Body>
 auto with_source(const NpzArchive::State& state, Body&& body) {
@@ -305,13 +315,7 @@ bool looks_like_npz(std::span<const std::byte> prefix) noexcept {
 }
 
 Result<NpzArchive> NpzArchive::open(std::span<const std::byte> bytes, const Limits& limits) {
-  std::shared_ptr<State> state;
-  try {
-    state = std::make_shared<State>();
-    state->limits = limits;
-  } catch (const std::bad_alloc&) {
-    return error_at(ErrorCode::OutOfMemory, 0, "allocating the archive state failed");
-  }
+  NPYGUARD_ASSIGN_OR_RETURN(std::shared_ptr<State> state, new_state(limits));
   state->memory = bytes;
   detail::MemoryRandomAccess source(bytes);
   NPYGUARD_ASSIGN_OR_RETURN(auto opened, open_state(std::move(state), source));
@@ -320,13 +324,7 @@ Result<NpzArchive> NpzArchive::open(std::span<const std::byte> bytes, const Limi
 
 Result<NpzArchive> NpzArchive::open_file(const std::string& path, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
-  std::shared_ptr<State> state;
-  try {
-    state = std::make_shared<State>();
-    state->limits = limits;
-  } catch (const std::bad_alloc&) {
-    return error_at(ErrorCode::OutOfMemory, 0, "allocating the archive state failed");
-  }
+  NPYGUARD_ASSIGN_OR_RETURN(std::shared_ptr<State> state, new_state(limits));
   state->file = std::move(file);
   detail::FileRandomAccess source(*state->file);
   NPYGUARD_ASSIGN_OR_RETURN(auto opened, open_state(std::move(state), source));

@@ -156,6 +156,9 @@ ErrorCategory error_category(ErrorCode code) noexcept;
 std::string_view category_name(ErrorCategory category) noexcept;
 // "<name>: <message>: <detail> (offset N)" for logs and the CLI.
 std::string describe(const Error& error);
+// The same with a location before the offset: "... (member 'x.npy', offset N)" for
+// location "member 'x.npy'". The caller formats (and escapes) the location.
+std::string describe(const Error& error, std::string_view location);
 
 // Every code in the table, in numeric order (for documentation and meta-tests).
 std::span<const ErrorCode> all_error_codes() noexcept;

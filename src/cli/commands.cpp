@@ -491,26 +491,9 @@ std::string dtype_summary(const DType& dtype) {
 // known (errors from opening the archive come before the member list exists).
 std::string describe_input_error(const Error& error, const std::vector<NpzMember>* members) {
   if (error.member == kNoMember) return describe(error);
-  std::string out(error_name(error.code));
-  out += ": ";
-  out += error_message(error.code);
-  if (error.detail != nullptr && error.detail[0] != '\0') {
-    out += ": ";
-    out += error.detail;
-  }
-  out += " (member ";
-  if (members != nullptr && error.member < members->size()) {
-    out += '\'';
-    out += printable((*members)[error.member].name);
-    out += '\'';
-  } else {
-    out += '#';
-    out += std::to_string(error.member);
-  }
-  out += ", offset ";
-  out += std::to_string(error.offset);
-  out += ')';
-  return out;
+  const bool named = members != nullptr && error.member < members->size();
+  return describe(error, named ? "member '" + printable((*members)[error.member].name) + "'"
+                               : "member #" + std::to_string(error.member));
 }
 
 // "file", "ok" and "format" open every JSON object; the format is null when the input could not
