@@ -6,7 +6,7 @@ set -euo pipefail
 
 NPYGUARD_PACKAGES=(
   cmake g++ make pkg-config       # build
-  clang libclang-rt-14-dev        # fuzzing and clang sanitizers
+  clang libclang-rt-14-dev llvm-14  # fuzzing, clang sanitizers, coverage (llvm-cov)
   zlib1g-dev libre2-dev           # deflate for .npz, linear-time member-name patterns
   catch2                          # unit tests
   libbenchmark-dev                # bench/

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, step 2 (and CI, through .ci/run): install what is missing, then build and run the
-# whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14. Every stage
-# is bounded; the run stops at the first failure.
+# whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14, then build
+# the fuzz targets through fuzz/build.sh (as OSS-Fuzz/ClusterFuzzLite do) and fuzz each for a
+# bounded time (NPYGUARD_FUZZ_SECONDS per target, default 45). The run stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -17,6 +18,9 @@ for preset in default asan dev-clang; do
   stage "ctest: $preset"
   ctest --preset "$preset"
 done
+
+stage "fuzz: fuzz/build.sh with OSS-Fuzz variables, then ${NPYGUARD_FUZZ_SECONDS:-45} s per target"
+scripts/fuzz_ci.sh "${NPYGUARD_FUZZ_SECONDS:-45}"
 
 echo
 echo "all test stages passed in $((SECONDS - start)) s"

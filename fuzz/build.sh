@@ -1,0 +1,55 @@
+#!/bin/bash -eu
+# Builds npyguard's fuzz targets the way OSS-Fuzz and ClusterFuzzLite run a project's build.sh:
+# the engine sets $CC, $CXX, $CFLAGS, $CXXFLAGS (sanitizer and coverage flags), $LIB_FUZZING_ENGINE
+# (the engine's link flags), $SRC and $OUT (where the targets, their dictionaries, options and
+# seed corpora go) and $WORK (scratch). scripts/fuzz_ci.sh runs this script locally with the same
+# variables to prove it works.
+#
+# Output per target: $OUT/<target>, $OUT/<target>.dict, $OUT/<target>.options and
+# $OUT/<target>_seed_corpus.zip (seeds plus every regression input, so the engine starts from
+# every input that ever failed).
+project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=${WORK:-$(mktemp -d)}
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake_extra=()
+
+# OSS-Fuzz images build with libc++, so a prebuilt libstdc++ RE2 cannot be linked: when the
+# Dockerfile put RE2's source in $SRC/re2, build it with the engine's compiler and flags.
+if [[ -d "${SRC:-/nonexistent}/re2" ]]; then
+  cmake -S "$SRC/re2" -B "$work/re2-build" -DCMAKE_BUILD_TYPE= \
+    -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
+    -DBUILD_SHARED_LIBS=OFF -DRE2_BUILD_TESTING=OFF -DCMAKE_INSTALL_PREFIX="$work/deps"
+  cmake --build "$work/re2-build" -j"$jobs"
+  cmake --install "$work/re2-build"
+  cmake_extra+=(-DCMAKE_PREFIX_PATH="$work/deps")
+fi
+
+# CMAKE_BUILD_TYPE is empty: the engine's CXXFLAGS decide optimisation and sanitizers.
+cmake -S "$project_dir" -B "$work/npyguard-build" -DCMAKE_BUILD_TYPE= \
+  -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
+  -DNPYGUARD_BUILD_FUZZERS=ON -DNPYGUARD_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DNPYGUARD_BUILD_TESTS=OFF -DNPYGUARD_BUILD_CLI=OFF -DNPYGUARD_INSTALL=OFF \
+  -DNPYGUARD_WERROR=OFF "${cmake_extra[@]}"
+cmake --build "$work/npyguard-build" -j"$jobs"
+
+mkdir -p "$OUT"
+while read -r target; do
+  [[ -n "$target" ]] || continue
+  cp "$work/npyguard-build/fuzz/$target" "$OUT/"
+  cp "$project_dir/fuzz/$target.dict" "$OUT/$target.dict"
+  # Inputs above 64 KiB are skipped by every target (kMaxFuzzInput), so the engine need not make them.
+  printf '[libfuzzer]\nmax_len = 65536\ndict = %s.dict\n' "$target" > "$OUT/$target.options"
+  python3 - "$OUT/${target}_seed_corpus.zip" "$project_dir/corpus/$target" \
+    "$project_dir/corpus/regressions/$target" <<'PY'
+import os, sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as archive:
+    for directory in sys.argv[2:]:
+        if not os.path.isdir(directory):
+            continue
+        prefix = os.path.basename(os.path.dirname(directory)) + "-" if "regressions" in directory else ""
+        for name in sorted(os.listdir(directory)):
+            path = os.path.join(directory, name)
+            if os.path.isfile(path):
+                archive.write(path, prefix + name)
+PY
+done < "$work/npyguard-build/fuzz/targets.txt"
