@@ -10,6 +10,10 @@ samples/, and writes:
                            (0: latin-1 as in 1.0/2.0, 1: UTF-8 as in 3.0), as fuzz_npy_header reads it
   corpus/fuzz_dtype/       each distinct descr literal
   corpus/fuzz_roundtrip/   the small .npy seeds and the small archives together
+  corpus/fuzz_npz_structured/
+                           small .npy files wrapped in fuzz_npz_structured's input format:
+                           [options][shape bits][length/16][member bytes], cycling through the
+                           directory shapes (stored/deflate, descriptors, ZIP64)
   corpus/fuzz_zip/, corpus/fuzz_npz/
                            the NumPy-written archives in tests/fixtures/npz/ and the crafted ones in
                            corpus/expect/ (both targets read whole archives)
@@ -61,6 +65,8 @@ def split_npy(data: bytes):
 
 def main() -> None:
     npy_dir = reset(CORPUS / "fuzz_npy")
+    structured_dir = reset(CORPUS / "fuzz_npz_structured")
+    shape_cycle = 0
     roundtrip_dir = reset(CORPUS / "fuzz_roundtrip")
     header_dir = reset(CORPUS / "fuzz_npy_header")
     dtype_dir = reset(CORPUS / "fuzz_dtype")
@@ -71,6 +77,12 @@ def main() -> None:
         if len(data) <= MAX_SEED_BYTES:
             write_seed(npy_dir, data, path.stem)
             write_seed(roundtrip_dir, data, path.stem)
+            if len(data) <= 255 * 16 and shape_cycle < 60:
+                shape_bits = shape_cycle % 32
+                options = shape_cycle % 2
+                blocks = (len(data) + 15) // 16
+                write_seed(structured_dir, bytes([options, shape_bits, blocks]) + data, path.stem)
+                shape_cycle += 1
         parts = split_npy(data)
         if parts is None:
             continue
