@@ -76,6 +76,7 @@ class MemberSource final : public detail::SequentialSource {
     if (left < out.size()) out = out.first(static_cast<size_t>(left));
     if (out.empty()) return size_t{0};
     if (entry_.method == detail::kMethodStored) {
+      // produced_ < usize == csize, and data_offset + csize is inside the archive (zip_reader).
       NPYGUARD_TRY(archive_.read_at(entry_.data_offset + produced_, out));
       account(out);
       return out.size();
@@ -121,6 +122,7 @@ class MemberSource final : public detail::SequentialSource {
         return error_at(ErrorCode::OutOfMemory, produced_, "allocating an inflate buffer");
       }
     }
+    // compressed_read_ + n <= csize, and data_offset + csize is inside the archive (zip_reader).
     NPYGUARD_TRY(archive_.read_at(entry_.data_offset + compressed_read_,
                                   std::span(input_).first(n)));
     compressed_read_ += n;

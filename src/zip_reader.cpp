@@ -477,6 +477,7 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
     return zip_error(ErrorCode::ZipBadLocalHeader, start,
                      "local name and extra run past the member area", index);
   }
+  // start + 30 + variable <= limit was checked above, so the sums below cannot wrap.
   NPYGUARD_ASSIGN_OR_RETURN(auto rest, read_range(source, start + kLocalHeaderSize, variable));
   const std::string_view local_name(reinterpret_cast<const char*>(rest.data()),  // NOLINT
                                     name_length);
@@ -544,7 +545,7 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
     return zip_error(ErrorCode::ZipBadLocalHeader, entry.data_offset,
                      "member data runs past the member area", index);
   }
-  const uint64_t data_end = entry.data_offset + entry.compressed_size;
+  const uint64_t data_end = entry.data_offset + entry.compressed_size;  // <= limit, checked above
   if (!descriptor) {
     entry.end_offset = data_end;
     return ok_status();
