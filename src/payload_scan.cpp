@@ -114,14 +114,13 @@ Status PayloadScanner::scan(std::span<const std::byte> items, uint64_t base,
                             const Limits& limits) const {
   if (!needed_) return ok_status();
   const auto itemsize = static_cast<size_t>(dtype_.itemsize);
-  const bool check_bool = true;
   const bool check_unicode = !limits.allow_invalid_unicode;
   for (size_t start = 0; start + itemsize <= items.size(); start += itemsize) {
     const auto item = items.subspan(start, itemsize);
     size_t bad = item.size();
     bool bad_is_unicode = false;
     auto check = [&](const ScanRun& run) {
-      if (run.is_unicode ? !check_unicode : (!check_bool || limits.normalize_bool)) return true;
+      if (run.is_unicode ? !check_unicode : limits.normalize_bool) return true;
       bad = check_run(item, run);
       bad_is_unicode = run.is_unicode;
       return bad == item.size();
