@@ -510,20 +510,26 @@ def parse_extra(extra):
         ident, length = struct.unpack_from("<HH", extra, pos)
         if pos + 4 + length > len(extra):
             fail("zip_bad_extra_field", "extra field overruns the area")
+        if ident == ZIP64_EXTRA_ID and ident in fields:
+            fail("zip_bad_extra_field", "two ZIP64 extra fields")
         fields.setdefault(ident, extra[pos + 4:pos + 4 + length])
         pos += 4 + length
     return fields
 
 
-def zip64_values(extra, needed):
-    """Replace the sentinel fields in `needed` (in order) from the ZIP64 extra."""
-    if not needed:
+def zip64_values(extra, needed, disk=False):
+    """Replace the sentinel fields in `needed` (in order) from the ZIP64 extra,
+    then the 4-byte disk number when the entry's disk field is 0xFFFF."""
+    if not needed and not disk:
         return {}
     body = parse_extra(extra).get(ZIP64_EXTRA_ID)
-    if body is None or len(body) < 8 * len(needed):
+    if body is None or len(body) < 8 * len(needed) + (4 if disk else 0):
         fail("zip_bad_extra_field", f"ZIP64 extra lacks {needed}")
-    return {key: struct.unpack_from("<Q", body, 8 * i)[0]
-            for i, key in enumerate(needed)}
+    values = {key: struct.unpack_from("<Q", body, 8 * i)[0]
+              for i, key in enumerate(needed)}
+    if disk:
+        values["disk_start"] = u32(body, 8 * len(needed))
+    return values
 
 
 def unsafe_name(name, flags):
@@ -655,6 +661,9 @@ def check_archive(data):
         if record["record_size"] < 44 or \
                 at + 12 + record["record_size"] != locator_at:
             fail("zip_bad_zip64", "ZIP64 end record size")
+        if record["disk_number"] or record["cd_disk"] or \
+                record["entries_this_disk"] != record["entries_total"]:
+            fail("zip_multi_disk", "ZIP64 end record disk fields")
         pairs = [(end["entries_this_disk"], record["entries_this_disk"],
                   U16_SENTINEL),
                  (end["entries_total"], record["entries_total"], U16_SENTINEL),
@@ -702,14 +711,17 @@ def check_archive(data):
             fail("zip_unknown_flags", f"flags {flags:#x}")
         if entry["method"] not in (STORED, DEFLATED):
             fail("zip_unsupported_method", str(entry["method"]))
-        if entry["disk_start"] != 0:
+        if entry["disk_start"] not in (0, U16_SENTINEL):
             fail("zip_multi_disk", "entry starts on another disk")
         needed = [key for key, sentinel in (("usize", U32_SENTINEL),
                                             ("csize", U32_SENTINEL),
                                             ("local_offset", U32_SENTINEL))
                   if entry[key] == sentinel]
         parse_extra(extra)
-        entry.update(zip64_values(extra, needed))
+        entry.update(zip64_values(extra, needed,
+                                  entry["disk_start"] == U16_SENTINEL))
+        if entry["disk_start"] != 0:
+            fail("zip_multi_disk", "ZIP64 extra names another disk")
         if len(name) > MAX_MEMBER_NAME_BYTES:
             fail("member_name_too_long", f"{len(name)} bytes")
         why = unsafe_name(name, flags)
@@ -754,17 +766,30 @@ def check_archive(data):
         name_at = at + LOCAL_FIXED
         extra_at = name_at + local["name_len"]
         data_start = extra_at + local["extra_len"]
+        if data_start > cd_offset:
+            fail("zip_bad_local_header", "name and extra run into the directory")
         if data[name_at:extra_at] != entry["name"]:
             fail("zip_local_header_mismatch", "name")
         if local["method"] != entry["method"]:
             fail("zip_local_header_mismatch", "method")
         if local["flags"] != entry["flags"]:
             fail("zip_local_header_mismatch", "flags")
+        if local["version_needed"] & 0xFF > 45:
+            fail("zip_version_too_new", f"local {local['version_needed']}")
+        # A local ZIP64 extra holds both sizes; 32-bit sizes that are not
+        # sentinels must agree with it.
+        sentinel = U32_SENTINEL in (local["usize"], local["csize"])
+        body = parse_extra(data[extra_at:data_start]).get(ZIP64_EXTRA_ID)
+        if body is not None and len(body) >= 16:
+            wide = dict(zip(("usize", "csize"), struct.unpack_from("<QQ", body)))
+            for key in ("usize", "csize"):
+                if local[key] not in (U32_SENTINEL, wide[key]):
+                    fail("zip_local_header_mismatch", f"ZIP64 extra {key}")
+            local.update(wide)
+        elif sentinel:
+            fail("zip_bad_extra_field", "local ZIP64 extra lacks the sizes")
         descriptor = bool(entry["flags"] & FLAG_DESCRIPTOR)
         if not descriptor:
-            needed = [key for key in ("usize", "csize")
-                      if local[key] == U32_SENTINEL]
-            local.update(zip64_values(data[extra_at:data_start], needed))
             for key in ("crc32", "csize", "usize"):
                 if local[key] != entry[key]:
                     fail("zip_local_header_mismatch", key)
@@ -1628,6 +1653,105 @@ def fail_bad_magic_member():
 @case("fail_unsupported_version__member")
 def fail_unsupported_version_member():
     return build_zip([Member("a.npy", NPY_A[:6] + b"\x01\x01" + NPY_A[8:])])
+
+
+# --- rules added with the coverage work: methods by name, disks, ZIP64 ----
+
+# Every method the reader names in its message (APPNOTE 4.4.5), plus one it
+# does not know.  The member data is the stored .npy: only the method field
+# decides the verdict.
+for _method, _label in ((1, "shrink"), (6, "implode"), (7, "unknown_7"),
+                        (9, "deflate64"), (93, "zstd"), (95, "xz"),
+                        (98, "ppmd"), (99, "aes")):
+    case(f"fail_zip_unsupported_method__{_label}")(
+        lambda method=_method: build_zip([Member("a.npy", NPY_A, method,
+                                                 data=NPY_A)]))
+
+
+@case("fail_zip_bad_extra_field__two_zip64_extras")
+def fail_two_zip64_extras():
+    extra = zip64_extra(len(NPY_A)) * 2
+    return build_zip([Member("a.npy", NPY_A, zip64_central=("usize",),
+                             central={"extra": extra})])
+
+
+@case("pass_zip64_disk_sentinel")
+def pass_zip64_disk_sentinel():
+    """Disk field 0xFFFF with the real disk (0) in the ZIP64 extra, after
+    the offset (APPNOTE 4.5.3 order)."""
+    member = Member("a.npy", NPY_A, zip64_central=("offset",))
+    member.central = {
+        "disk_start": U16_SENTINEL,
+        "extra": lambda L: struct.pack("<HHQL", ZIP64_EXTRA_ID, 12,
+                                       member.offset, 0)}
+    return build_zip([member, Member("b.npy", NPY_B)])
+
+
+@case("fail_zip_multi_disk__zip64_extra_disk")
+def fail_zip64_extra_disk():
+    member = Member("a.npy", NPY_A)
+    member.central = {"disk_start": U16_SENTINEL,
+                      "extra": struct.pack("<HHL", ZIP64_EXTRA_ID, 4, 1)}
+    return build_zip([member])
+
+
+@case("fail_zip_bad_extra_field__zip64_extra_lacks_disk")
+def fail_zip64_extra_lacks_disk():
+    member = Member("a.npy", NPY_A, zip64_central=("usize",))
+    member.central = {"disk_start": U16_SENTINEL}
+    return build_zip([member])
+
+
+@case("fail_zip_multi_disk__zip64_record_disk")
+def fail_zip64_record_disk():
+    return two_members(zip64=True, zip64_end={"disk_number": 1})
+
+
+@case("fail_zip_multi_disk__zip64_record_entries_this_disk")
+def fail_zip64_record_entries_this_disk():
+    return two_members(zip64=True, sentinels=True,
+                       zip64_end={"entries_this_disk": 1})
+
+
+@case("fail_zip_bad_zip64__record_offset_inside_locator_room")
+def fail_zip64_record_no_room():
+    """The locator points 40 bytes before itself: no room for a record."""
+    return two_members(zip64=True,
+                       locator={"zip64_offset": lambda L: L.zip64_offset + 16})
+
+
+@case("fail_zip_bad_central_entry__truncated_fixed_part")
+def fail_central_truncated():
+    """A third entry of which only 24 bytes fit in the directory; long names
+    keep the count within what the directory size can hold."""
+    return build_zip([Member("a" * 40 + ".npy", NPY_A),
+                      Member("b" * 40 + ".npy", NPY_B)],
+                     cd_junk=SIG_CENTRAL + bytes(20),
+                     end={"entries_this_disk": 3, "entries_total": 3})
+
+
+@case("fail_zip_version_too_new__local")
+def fail_local_version():
+    return build_zip([Member("a.npy", NPY_A, local={"version_needed": 63})])
+
+
+@case("fail_zip_bad_local_header__extra_runs_into_directory")
+def fail_local_extra_overrun():
+    return build_zip([Member("a.npy", NPY_A),
+                      Member("b.npy", NPY_B, local={"extra_len": 0xFFFF})])
+
+
+@case("fail_zip_bad_extra_field__local_zip64_lacks_sizes")
+def fail_local_zip64_short():
+    return build_zip([Member("a.npy", NPY_A, zip64_local="sentinel", local={
+        "extra": zip64_extra(len(NPY_A))})])
+
+
+@case("fail_zip_local_header_mismatch__32bit_and_zip64_sizes")
+def fail_local_zip64_disagrees():
+    """Real 32-bit sizes plus a ZIP64 extra whose usize differs."""
+    return build_zip([Member("a.npy", NPY_A, zip64_local="extra", local={
+        "extra": zip64_extra(len(NPY_A) + 1, len(NPY_A))})])
 
 
 # ==========================================================================

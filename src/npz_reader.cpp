@@ -327,7 +327,7 @@ Result<NpzArchive> NpzArchive::open(std::span<const std::byte> bytes, const Limi
 Result<NpzArchive> NpzArchive::open_file(const std::string& path, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
   NPYGUARD_ASSIGN_OR_RETURN(std::shared_ptr<State> state, new_state(limits));
-  state->file = std::move(file);
+  state->file.emplace(std::move(file));
   detail::FileRandomAccess source(*state->file);
   NPYGUARD_ASSIGN_OR_RETURN(auto opened, open_state(std::move(state), source));
   return NpzArchive(std::move(opened));

@@ -25,14 +25,6 @@ Error io_error(ErrorCode code, uint64_t offset, const char* detail) {
 
 }  // namespace
 
-FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = std::exchange(other.fd_, -1);
-  }
-  return *this;
-}
-
 FileDescriptor::~FileDescriptor() {
   if (fd_ >= 0) ::close(fd_);
 }
@@ -88,19 +80,6 @@ Result<size_t> SequentialSource::read_full(std::span<std::byte> out) {
   return filled;
 }
 
-Result<size_t> MemorySource::read_some(std::span<std::byte> out) {
-  const size_t n = std::min(out.size(), bytes_.size() - pos_);
-  std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(pos_), n, out.begin());
-  pos_ += n;
-  return n;
-}
-
-bool MemorySource::skip(uint64_t n) noexcept {
-  if (n > bytes_.size() - pos_) return false;
-  pos_ += static_cast<size_t>(n);
-  return true;
-}
-
 Result<size_t> PreadSource::read_some(std::span<std::byte> out) {
   if (pos_ >= file_.size) return size_t{0};
   const uint64_t left = file_.size - pos_;
@@ -118,12 +97,6 @@ Result<size_t> PreadSource::read_some(std::span<std::byte> out) {
   }
   pos_ += static_cast<uint64_t>(got);
   return static_cast<size_t>(got);
-}
-
-bool PreadSource::skip(uint64_t n) noexcept {
-  if (n > file_.size - pos_) return false;
-  pos_ += n;
-  return true;
 }
 
 Status MemoryRandomAccess::read_at(uint64_t offset, std::span<std::byte> out) {

@@ -1,7 +1,8 @@
-// Input sources behind one sequential read interface: memory, a regular file read with pread, and
-// an InputStream; plus read-only opening and mapping of files. Input: a path or descriptor the
-// caller names; output: bytes, never more than asked for. Files are opened O_RDONLY (never
-// writable) and non-blocking, so a FIFO passed as a path cannot hang the open.
+// Input sources behind one sequential read interface (a regular file read with pread, an
+// InputStream; the .npz reader adds its members), plus read-only opening and mapping of files and
+// random access for ZIP directories. Input: a path or descriptor the caller names; output: bytes,
+// never more than asked for. Files are opened O_RDONLY (never writable) and non-blocking, so a
+// FIFO passed as a path cannot hang the open.
 #pragma once
 
 #include <cstddef>
@@ -26,7 +27,7 @@ class FileDescriptor {
   FileDescriptor() = default;
   explicit FileDescriptor(int fd) noexcept : fd_(fd) {}
   FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+  FileDescriptor& operator=(FileDescriptor&& other) = delete;
   FileDescriptor(const FileDescriptor&) = delete;
   FileDescriptor& operator=(const FileDescriptor&) = delete;
   ~FileDescriptor();
@@ -66,25 +67,11 @@ class SequentialSource {
   virtual ~SequentialSource() = default;
   // Reads up to out.size() bytes; 0 means end of input.
   virtual Result<size_t> read_some(std::span<std::byte> out) = 0;
-  // Total size when known up front (files and memory), else nullopt (streams).
+  // Total size when known up front (files, members), else nullopt (streams).
   virtual std::optional<uint64_t> total_size() const noexcept = 0;
-  // Skips n bytes without reading them when the source can (files); false otherwise.
-  virtual bool skip(uint64_t /*n*/) noexcept { return false; }
 
   // Fills `out` completely unless the input ends first; returns the bytes stored.
   Result<size_t> read_full(std::span<std::byte> out);
-};
-
-class MemorySource final : public SequentialSource {
- public:
-  explicit MemorySource(std::span<const std::byte> bytes) noexcept : bytes_(bytes) {}
-  Result<size_t> read_some(std::span<std::byte> out) override;
-  std::optional<uint64_t> total_size() const noexcept override { return bytes_.size(); }
-  bool skip(uint64_t n) noexcept override;
-
- private:
-  std::span<const std::byte> bytes_;
-  size_t pos_ = 0;
 };
 
 class PreadSource final : public SequentialSource {
@@ -92,7 +79,6 @@ class PreadSource final : public SequentialSource {
   explicit PreadSource(const OpenedFile& file) noexcept : file_(file) {}
   Result<size_t> read_some(std::span<std::byte> out) override;
   std::optional<uint64_t> total_size() const noexcept override { return file_.size; }
-  bool skip(uint64_t n) noexcept override;
 
  private:
   const OpenedFile& file_;

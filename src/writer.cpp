@@ -180,7 +180,7 @@ Result<WrittenEntry> write_member(ByteSink& sink, const NpzWriteMember& member,
   if (!usize) return writer_error(ErrorCode::SizeOverflow, "member size overflows");
   entry.usize = *usize;
   entry.offset = sink.position();
-  const bool zip64_local = entry.usize > kZip64SizeThreshold;
+  const bool zip64_local = options.force_zip64 || entry.usize > kZip64SizeThreshold;
   entry.version = (zip64_local || entry.offset >= detail::kSentinel32) ? kVersionZip64
                                                                        : kVersionDefault;
   // Local header with placeholders for CRC and sizes, patched once the data is written.
@@ -232,13 +232,14 @@ Result<WrittenEntry> write_member(ByteSink& sink, const NpzWriteMember& member,
   return entry;
 }
 
-Status write_central_directory(ByteSink& sink, const std::vector<WrittenEntry>& entries) {
+Status write_central_directory(ByteSink& sink, const std::vector<WrittenEntry>& entries,
+                               bool force_zip64) {
   const uint64_t directory_offset = sink.position();
   std::vector<std::byte> out;
   for (const WrittenEntry& entry : entries) {
-    const bool big_usize = entry.usize >= detail::kSentinel32;
-    const bool big_csize = entry.csize >= detail::kSentinel32;
-    const bool big_offset = entry.offset >= detail::kSentinel32;
+    const bool big_usize = force_zip64 || entry.usize >= detail::kSentinel32;
+    const bool big_csize = force_zip64 || entry.csize >= detail::kSentinel32;
+    const bool big_offset = force_zip64 || entry.offset >= detail::kSentinel32;
     std::vector<std::byte> extra;
     if (big_usize || big_csize || big_offset) {
       std::vector<std::byte> values;
@@ -274,7 +275,8 @@ Status write_central_directory(ByteSink& sink, const std::vector<WrittenEntry>& 
   const uint64_t directory_size = out.size();
   const uint64_t count = entries.size();
   std::vector<std::byte> end;
-  const bool zip64 = count >= detail::kSentinel16 || directory_offset >= detail::kSentinel32 ||
+  const bool zip64 = force_zip64 || count >= detail::kSentinel16 ||
+                     directory_offset >= detail::kSentinel32 ||
                      directory_size >= detail::kSentinel32;
   if (zip64) {
     const uint64_t record_offset = sink.position();
@@ -333,7 +335,7 @@ Status write_npz_to(ByteSink& sink, std::span<const NpzWriteMember> members,
   NPYGUARD_TRY(check_options(options));
   ArchiveBuilder builder;
   for (const NpzWriteMember& member : members) NPYGUARD_TRY(builder.add(sink, member, options));
-  return write_central_directory(sink, builder.entries);
+  return write_central_directory(sink, builder.entries, options.force_zip64);
 }
 
 }  // namespace
@@ -451,7 +453,8 @@ Status NpzFileWriter::add(const NpzWriteMember& member) {
 Status NpzFileWriter::commit() {
   if (state_->committed) return writer_error(ErrorCode::Internal, "commit twice");
   state_->committed = true;
-  NPYGUARD_TRY(write_central_directory(state_->file, state_->builder.entries));
+  NPYGUARD_TRY(write_central_directory(state_->file, state_->builder.entries,
+                                       state_->options.force_zip64));
   return state_->file.commit();
 }
 

@@ -1,7 +1,10 @@
 // The .npz reader: every NumPy-written archive reads back with NumPy's values (stored, deflate,
 // data descriptors, ZIP64 shapes, unicode names, zero and many members), and the limits and
 // policies that need non-default settings (bombs with honest sizes, patterns, skipping) hold.
+#include <unistd.h>
+
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -87,6 +90,101 @@ TEST_CASE("member lookups and skipped members", "[npz]") {
   CHECK(archive->read("no_such_member").error().code == ErrorCode::ZipMemberNotFound);
   CHECK(archive->read(size_t{100000}).error().code == ErrorCode::ZipMemberNotFound);
   CHECK(archive->find("no_such_member") == nullptr);
+}
+
+TEST_CASE("skipped non-.npy members are listed but cannot be read", "[npz][limits]") {
+  const Bytes bytes = read_file(std::string(NPYGUARD_SOURCE_DIR) +
+                                "/corpus/expect/fail_zip_not_npy_member__text_file.npz");
+  CHECK(NpzArchive::open(bytes).error().code == ErrorCode::ZipNotNpyMember);
+  Limits limits;
+  limits.skip_non_npy_members = true;
+  auto archive = NpzArchive::open(bytes, limits);
+  if (!archive.ok()) FAIL(describe(archive.error()));
+  size_t skipped = 0;
+  for (size_t i = 0; i < archive->members().size(); ++i) {
+    if (!archive->members()[i].skipped) continue;
+    ++skipped;
+    const auto refused = archive->read(i);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::ZipNotNpyMember);
+    CHECK(refused.error().member == i);
+    CHECK(archive->validate(i).error().code == ErrorCode::ZipNotNpyMember);
+  }
+  CHECK(skipped == 1);
+  auto infos = archive->validate_all();
+  REQUIRE(infos.ok());
+  CHECK(infos->size() == archive->members().size() - 1);
+}
+
+// A stored member of exactly 0x08074B50 bytes whose CRC-32 is 0x08074B50, followed by a signed
+// 32-bit data descriptor: read with the signature it is (sig, crc, csize, usize); read without,
+// (crc, csize, usize) starting at the signature agrees with the directory too. The member is a
+// hole in a sparse file, so the test costs no disk space; the directory is all that is read.
+TEST_CASE("a data descriptor that reads two ways is refused", "[npz]") {
+  constexpr uint64_t kSize = 0x08074B50;
+  const auto build = [&](bool with_signature) {
+    Bytes local;
+    append(local, "PK\x03\x04");
+    append_le(local, 20, 2);
+    append_le(local, 8, 2);  // flags: data descriptor
+    append_le(local, 0, 2);  // stored
+    append_le(local, 0, 4);  // time, date
+    append_le(local, 0, 12);  // crc, sizes: in the descriptor
+    append_le(local, 5, 2);
+    append_le(local, 0, 2);
+    append(local, "a.npy");
+    Bytes tail;
+    if (with_signature) append(tail, "PK\x07\x08");
+    append_le(tail, kSize, 4);  // the CRC-32 the test declares
+    append_le(tail, kSize, 4);
+    append_le(tail, kSize, 4);
+    const uint64_t directory_offset = local.size() + kSize + tail.size();
+    Bytes central;
+    append(central, "PK\x01\x02");
+    append_le(central, 20, 2);
+    append_le(central, 20, 2);
+    append_le(central, 8, 2);
+    append_le(central, 0, 2);
+    append_le(central, 0, 4);
+    append_le(central, kSize, 4);
+    append_le(central, kSize, 4);
+    append_le(central, kSize, 4);
+    append_le(central, 5, 2);
+    append_le(central, 0, 12);  // extra, comment, disk, internal and external attributes
+    append_le(central, 0, 4);  // local header offset
+    append(central, "a.npy");
+    const size_t directory_size = central.size();
+    append(tail, central);
+    append(tail, "PK\x05\x06");
+    append_le(tail, 0, 4);
+    append_le(tail, 1, 2);
+    append_le(tail, 1, 2);
+    append_le(tail, directory_size, 4);
+    append_le(tail, directory_offset, 4);
+    append_le(tail, 0, 2);
+    const std::string path = std::filesystem::temp_directory_path() /
+                             ("npyguard_descriptor_" + std::to_string(::getpid()) + ".npz");
+    {
+      std::ofstream out(path, std::ios::binary);
+      out.write(reinterpret_cast<const char*>(local.data()),  // NOLINT: byte view
+                static_cast<std::streamsize>(local.size()));
+      out.seekp(static_cast<std::streamoff>(local.size() + kSize));
+      out.write(reinterpret_cast<const char*>(tail.data()),  // NOLINT: byte view
+                static_cast<std::streamsize>(tail.size()));
+    }
+    auto archive = NpzArchive::open_file(path);
+    std::filesystem::remove(path);
+    return archive;
+  };
+  const auto ambiguous = build(true);
+  REQUIRE_FALSE(ambiguous.ok());
+  CHECK(ambiguous.error().code == ErrorCode::ZipBadDataDescriptor);
+  CHECK(ambiguous.error().offset == 35 + kSize);
+  // Without the signature only one reading agrees: the directory is accepted (the CRC is only
+  // checked when the member is read).
+  const auto bare = build(false);
+  if (!bare.ok()) FAIL(describe(bare.error()));
+  CHECK(bare->members().at(0).uncompressed_size == kSize);
 }
 
 TEST_CASE("member-name patterns are RE2, full match", "[npz][limits]") {

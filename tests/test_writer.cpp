@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -205,6 +206,101 @@ TEST_CASE("written .npz archives pass the strict reader", "[writer][npz]") {
   CHECK(NpzArchive::open(*encode_npz({})).ok());
 }
 
+TEST_CASE("force_zip64 writes ZIP64 records the strict reader cross-checks", "[writer][npz]") {
+  DType i4{.kind = DTypeKind::SignedInt, .byte_order = ByteOrder::Big, .itemsize = 4};
+  const std::vector<uint64_t> shape = {3, 5};
+  Bytes payload(60);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::byte>(i * 11);
+  const std::vector<NpzWriteMember> members = {
+      {.key = "first", .array = {.dtype = &i4, .shape = shape, .bytes = payload}},
+      {.key = "second", .array = {.dtype = &i4, .shape = shape, .bytes = payload}},
+  };
+  for (auto compression : {NpzCompression::Stored, NpzCompression::Deflate}) {
+    auto plain = encode_npz(members, {.compression = compression});
+    auto forced = encode_npz(members, {.compression = compression, .force_zip64 = true});
+    REQUIRE(plain.ok());
+    REQUIRE(forced.ok());
+    const auto count = [](const Bytes& bytes, std::string_view signature) {
+      size_t n = 0;
+      for (size_t i = 0; i + signature.size() <= bytes.size(); ++i) {
+        n += std::equal(signature.begin(), signature.end(), bytes.begin() + static_cast<std::ptrdiff_t>(i),
+                        [](char c, std::byte b) { return static_cast<std::byte>(c) == b; });
+      }
+      return n;
+    };
+    // End record, locator and one ZIP64 extra (id 0x0001, 16 bytes) per local header and one
+    // (24 bytes: both sizes and the offset) per central header.
+    CHECK(count(*plain, std::string_view("PK\x06\x06", 4)) == 0);
+    CHECK(count(*forced, std::string_view("PK\x06\x06", 4)) == 1);
+    CHECK(count(*forced, std::string_view("PK\x06\x07", 4)) == 1);
+    CHECK(count(*forced, std::string_view("\x01\x00\x10\x00", 4)) == 2);
+    CHECK(count(*forced, std::string_view("\x01\x00\x18\x00", 4)) == 2);
+    auto archive = NpzArchive::open(*forced);
+    if (!archive.ok()) FAIL(describe(archive.error()));
+    REQUIRE(archive->members().size() == 2);
+    for (const NpzMember& member : archive->members()) {
+      auto array = archive->read(member.key);
+      REQUIRE(array.ok());
+      CHECK(std::equal(array->bytes().begin(), array->bytes().end(), payload.begin(),
+                       payload.end()));
+    }
+    // Same members, same order: the forced archive differs only by its ZIP64 records.
+    const auto plain_archive = NpzArchive::open(*plain);
+    REQUIRE(plain_archive.ok());
+    CHECK(plain_archive->members()[1].crc32 == archive->members()[1].crc32);
+  }
+}
+
+TEST_CASE("npz files are written atomically, options are checked first", "[writer][npz]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("npyguard_npzw_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string target = (dir / "out.npz").string();
+  DType u2{.kind = DTypeKind::UnsignedInt, .byte_order = ByteOrder::Little, .itemsize = 2};
+  const std::vector<uint64_t> shape = {4};
+  const Bytes payload = {std::byte{1}, std::byte{0}, std::byte{2}, std::byte{0},
+                         std::byte{3}, std::byte{0}, std::byte{4}, std::byte{0}};
+  const std::vector<NpzWriteMember> members = {
+      {.key = "x", .array = {.dtype = &u2, .shape = shape, .bytes = payload}}};
+
+  CHECK(encode_npz(members, {.compression = NpzCompression::Deflate, .level = 0}).error().code ==
+        ErrorCode::InvalidLimits);
+  CHECK(write_npz_file(target, members, {.compression = NpzCompression::Deflate, .level = 10})
+            .error()
+            .code == ErrorCode::InvalidLimits);
+  CHECK_FALSE(std::filesystem::exists(target));
+
+  REQUIRE(write_npz_file(target, members, {.compression = NpzCompression::Deflate}).ok());
+  auto archive = NpzArchive::open_file(target);
+  REQUIRE(archive.ok());
+  CHECK(archive->members().at(0).name == "x.npy");
+  CHECK(archive->validate_all().ok());
+
+  // A writer moved from one variable to another still owns its temporary file; add and commit
+  // after commit are refused; nothing appears before commit.
+  auto created = NpzFileWriter::create((dir / "streamed.npz").string());
+  REQUIRE(created.ok());
+  NpzFileWriter writer = std::move(created).value();
+  auto other = NpzFileWriter::create((dir / "unused.npz").string());
+  REQUIRE(other.ok());
+  writer = std::move(other).value();
+  REQUIRE(writer.add(members[0]).ok());
+  CHECK(writer.add(members[0]).error().code == ErrorCode::ZipDuplicateName);
+  CHECK_FALSE(std::filesystem::exists(dir / "unused.npz"));
+  REQUIRE(writer.commit().ok());
+  CHECK(writer.add(members[0]).error().code == ErrorCode::Internal);
+  CHECK(writer.commit().error().code == ErrorCode::Internal);
+  CHECK(NpzArchive::open_file((dir / "unused.npz").string()).ok());
+  // The writer replaced by the assignment discarded its temporary file.
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"out.npz", "unused.npz"});
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("more than 65,534 members get a ZIP64 end record", "[writer][npz]") {
   DType u1{.kind = DTypeKind::UnsignedInt, .itemsize = 1};
   const std::vector<uint64_t> shape = {0};
@@ -258,5 +354,16 @@ TEST_CASE("atomic writes leave the target untouched when writing fails", "[write
   CHECK(back->nbytes() == payload.size());
   CHECK(write_npy_file((dir / "missing_dir/x.npy").string(), ref).error().code ==
         ErrorCode::IoWriteFailed);
+  CHECK(write_npy_file((dir / "").string(), ref).error().code == ErrorCode::IoWriteFailed);
+  // The data is written and synced, then rename() over a non-empty directory fails: the
+  // directory is untouched and the temporary file is gone.
+  std::filesystem::create_directories(dir / "occupied" / "inside");
+  const Status over_directory = write_npy_file((dir / "occupied").string(), ref);
+  REQUIRE_FALSE(over_directory.ok());
+  CHECK(over_directory.error().code == ErrorCode::IoWriteFailed);
+  CHECK(std::filesystem::is_directory(dir / "occupied" / "inside"));
+  files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 2);  // out.npy and the directory
   std::filesystem::remove_all(dir);
 }

@@ -53,6 +53,10 @@ struct NpzWriteMember {
 struct NpzWriteOptions {
   NpzCompression compression = NpzCompression::Stored;
   int level = 6;  // zlib level 1..9 for Deflate (numpy.savez_compressed uses zlib's default, 6)
+  // ZIP64 records for every member and the end of the directory even where 32-bit fields would
+  // do (like Python's zipfile force_zip64=True): for consumers that expect them, and for testing
+  // readers' ZIP64 paths without writing 4 GiB.
+  bool force_zip64 = false;
 };
 
 // An .npz archive in memory / written atomically to a file. ZIP64 records are written where sizes

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,8 +66,11 @@ inline size_t payload_start(const Bytes& file) {
 
 inline Bytes zeros(size_t n) { return Bytes(n, std::byte{0}); }
 
+// Throws (a test failure under Catch) when the file cannot be opened, so a misspelt fixture
+// name cannot pass as an empty input.
 inline Bytes read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open test file " + path);
   std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   Bytes out(chars.size());
   for (size_t i = 0; i < chars.size(); ++i) out[i] = static_cast<std::byte>(chars[i]);
