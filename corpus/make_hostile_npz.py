@@ -1598,6 +1598,15 @@ def fail_inflate_ends_early():
     return deflate_member(deflate(NPY_C[:-16]), NPY_C)
 
 
+@case("fail_inflate_truncated__no_final_block")
+def fail_inflate_no_final_block():
+    """Every byte of the payload, but the stream is only sync-flushed: its
+    final block never comes, so the data ends inside an unfinished stream."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    stream = compressor.compress(NPY_C) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    return deflate_member(stream, NPY_C)
+
+
 @case("fail_inflate_overrun__bomb_declared_small")
 def fail_inflate_bomb():
     """Zip bomb with lying sizes declared small: usize, CRC and the .npy

@@ -533,7 +533,6 @@ std::string_view datetime_unit_name(DatetimeUnit unit) noexcept {
 }
 
 std::string DType::type_string() const {
-  if (kind == DTypeKind::Structured) return {};
   std::string out;
   out += byte_order == ByteOrder::Little ? '<' : (byte_order == ByteOrder::Big ? '>' : '|');
   uint64_t size = itemsize;
@@ -570,7 +569,7 @@ std::string DType::type_string() const {
       out += 'm';
       break;
     case DTypeKind::Structured:
-      break;
+      return {};
   }
   out += std::to_string(size);
   if ((kind == DTypeKind::Datetime || kind == DTypeKind::Timedelta) &&

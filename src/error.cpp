@@ -217,7 +217,7 @@ constexpr std::array kErrorTable = {
               "memory allocation failed"},
 };
 
-constexpr bool table_is_sorted_and_unique() {
+consteval bool table_is_sorted_and_unique() {
   for (size_t i = 1; i < kErrorTable.size(); ++i) {
     if (!(kErrorTable[i - 1].code < kErrorTable[i].code)) return false;
   }
@@ -225,7 +225,7 @@ constexpr bool table_is_sorted_and_unique() {
 }
 static_assert(table_is_sorted_and_unique(), "error table must be sorted by code, no duplicates");
 
-constexpr std::array<ErrorCode, kErrorTable.size()> make_code_list() {
+consteval std::array<ErrorCode, kErrorTable.size()> make_code_list() {
   std::array<ErrorCode, kErrorTable.size()> out{};
   for (size_t i = 0; i < kErrorTable.size(); ++i) out[i] = kErrorTable[i].code;
   return out;

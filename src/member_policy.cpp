@@ -21,7 +21,6 @@ struct MemberNamePolicy::Compiled {
 MemberNamePolicy::MemberNamePolicy(std::unique_ptr<Compiled> compiled) noexcept
     : compiled_(std::move(compiled)) {}
 MemberNamePolicy::MemberNamePolicy(MemberNamePolicy&&) noexcept = default;
-MemberNamePolicy& MemberNamePolicy::operator=(MemberNamePolicy&&) noexcept = default;
 MemberNamePolicy::~MemberNamePolicy() = default;
 
 Result<MemberNamePolicy> MemberNamePolicy::compile(const std::vector<std::string>& patterns) {

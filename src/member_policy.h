@@ -17,7 +17,7 @@ class MemberNamePolicy {
   // Compiles the patterns; an invalid one is zip_bad_member_pattern.
   static Result<MemberNamePolicy> compile(const std::vector<std::string>& patterns);
   MemberNamePolicy(MemberNamePolicy&&) noexcept;
-  MemberNamePolicy& operator=(MemberNamePolicy&&) noexcept;
+  MemberNamePolicy& operator=(MemberNamePolicy&&) = delete;
   ~MemberNamePolicy();
 
   // True when there are no patterns or the name fully matches one of them.

@@ -36,6 +36,8 @@ TEST_CASE("take and skip refuse lengths beyond the end", "[byte_reader]") {
   auto first = reader.take(2);
   REQUIRE(first.has_value());
   CHECK(first->size() == 2);
+  CHECK(reader.peek_u8() == std::optional<uint8_t>(static_cast<uint8_t>(data[2])));
+  CHECK(reader.position() == 2);  // peeking does not move
   CHECK(reader.skip(4));
   CHECK(reader.empty());
   CHECK_FALSE(reader.peek_u8().has_value());

@@ -227,6 +227,9 @@ TEST_CASE("depth and field-count limits", "[dtype][limits]") {
   CHECK(parse_descr("[('a', '<i4'), ('b', '<i4'), ('c', '<i4'), ('d', '<i4')]", limits).ok());
   CHECK(code_of("[('a', '<i4'), ('b', '<i4'), ('c', '<i4'), ('d', '<i4'), ('e', '<i4')]",
                 limits) == ErrorCode::TooManyFields);
+  limits.max_ndim = 2;
+  CHECK(parse_descr("[('a', '<i4', (2, 3))]", limits).ok());
+  CHECK(code_of("[('a', '<i4', (1, 2, 3))]", limits) == ErrorCode::TooManyDimensions);
   // Nested fields count toward the same budget.
   CHECK(code_of("[('a', [('b', '<i4'), ('c', '<i4')]), ('d', [('e', '<i4')])]", limits) ==
         ErrorCode::TooManyFields);
@@ -239,4 +242,26 @@ TEST_CASE("field names print back as Python's repr", "[dtype]") {
   CHECK(parsed("[('\\xe9t\\xe9', '<i4')]").descr() == "[('\xc3\xa9t\xc3\xa9', '<i4')]");
   CHECK(parsed("[('\\x85', '<i4')]").descr() == "[('\\x85', '<i4')]");
   CHECK(parsed("[('\\u200b', '<i4')]").descr() == "[('\\u200b', '<i4')]");
+  CHECK(parsed("[('line\\nfeed\\rreturn', '<i4')]").descr() ==
+        "[('line\\nfeed\\rreturn', '<i4')]");
+  CHECK(parsed("[('\\u2028\\u180e', '<i4')]").descr() == "[('\\u2028\\u180e', '<i4')]");
+  // A format character outside the BMP (TAG LATIN SMALL LETTER A) gets the 8-digit escape.
+  CHECK(parsed("[('\\U000e0061', '<i4')]").descr() == "[('\\U000e0061', '<i4')]");
+  CHECK(parsed("[('\\U0001f600', '<i4')]").descr() == "[('\xf0\x9f\x98\x80', '<i4')]");
+}
+
+TEST_CASE("type strings and little-endian copies of nested types", "[dtype]") {
+  const DType nested = parsed("[('a', '>i4'), ('b', [('c', '>f8', (2,)), ('d', '|u1')]), "
+                              "('e', '<c16')]");
+  CHECK(nested.type_string().empty());
+  CHECK(nested.has_big_endian());
+  const DType little = nested.with_little_endian_leaves();
+  CHECK_FALSE(little.has_big_endian());
+  CHECK(little.descr() ==
+        "[('a', '<i4'), ('b', [('c', '<f8', (2,)), ('d', '|u1')]), ('e', '<c16')]");
+  CHECK(little.itemsize == nested.itemsize);
+  CHECK(little.fields.at(1).dtype.fields.at(0).offset == nested.fields.at(1).dtype.fields.at(0).offset);
+  CHECK(parsed("'>M8[10us]'").type_string() == ">M8[10us]");
+  CHECK(parsed("'>M8[10us]'").with_little_endian_leaves().type_string() == "<M8[10us]");
+  CHECK(parsed("'|S0'").with_little_endian_leaves().type_string() == "|S0");
 }

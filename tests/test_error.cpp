@@ -47,6 +47,8 @@ TEST_CASE("unknown values are reported, not crashed on", "[error]") {
   const auto bogus = static_cast<ErrorCode>(999);
   CHECK(error_name(bogus) == "unknown_error");
   CHECK(error_category(bogus) == ErrorCategory::Internal);
+  CHECK(error_message(bogus) == "unknown error code");
+  CHECK(category_name(static_cast<ErrorCategory>(200)) == "internal");
 }
 
 TEST_CASE("describe() includes name, detail and offset", "[error]") {

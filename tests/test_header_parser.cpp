@@ -106,6 +106,11 @@ TEST_CASE("each grammar rule rejects with its own code", "[header_parser]") {
       {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\x01", ErrorCode::HeaderNonAsciiOutsideString},
       {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\xe9", ErrorCode::HeaderNonAsciiOutsideString},
       {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\n", ErrorCode::HeaderBadTerminator},
+      {"{" + f8 + "'fortran_order': False, 'shape': (- 3,)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': False, 'shape': (-x,)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3 4)}", ErrorCode::HeaderSyntax},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,), 'x': 'abc}", ErrorCode::HeaderBadString},
+      {"{1: '<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderUnknownKey},
   };
   for (const auto& c : cases) {
     INFO(c.dict);
@@ -172,6 +177,7 @@ TEST_CASE("string escapes and encodings decode to UTF-8 field names", "[header_p
   CHECK(name_of("[('a\\'b', '<i4')]", 1) == "a'b");
   CHECK(name_of("[(\"a'b\", '<i4')]", 1) == "a'b");
   CHECK(name_of("[('a\\\\b\\t', '<i4')]", 1) == "a\\b\t");
+  CHECK(name_of("[('q\\\"\\n\\r', '<i4')]", 1) == "q\"\n\r");
   CHECK(name_of("[('\\xe9t\\xe9', '<i4')]", 1) == "\xc3\xa9t\xc3\xa9");
   CHECK(name_of("[('\\u540d', '<i4')]", 3) == "\xe5\x90\x8d");
   CHECK(name_of("[('\\U0001f600', '<i4')]", 3) == "\xf0\x9f\x98\x80");

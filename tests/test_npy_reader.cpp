@@ -1,6 +1,10 @@
 // The npy reader on hostile files crafted byte by byte: each framing, layout, payload and limit
 // rule produces its exact code and offset, through every entry point (memory, stream, validate).
+#include <unistd.h>
+
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,6 +42,22 @@ ErrorCode code_everywhere(const Bytes& file, const Limits& limits = {}) {
   auto validated_memory = validate_npy(file, limits);
   REQUIRE_FALSE(validated_memory.ok());
   CHECK(validated_memory.error().code == memory.code);
+  // And from a file: mapped, read with pread (which knows the size up front), validated.
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("npyguard_everywhere_" + std::to_string(::getpid()) + ".npy"))
+                               .string();
+  std::ofstream(path, std::ios::binary).write(text.data(), static_cast<std::streamsize>(text.size()));
+  const auto mapped = read_npy_file(path, limits, FileAccess::Mmap);
+  const auto pread = read_npy_file(path, limits, FileAccess::Pread);
+  const auto validated_file = validate_npy_file(path, limits);
+  std::filesystem::remove(path);
+  REQUIRE_FALSE(mapped.ok());
+  REQUIRE_FALSE(pread.ok());
+  REQUIRE_FALSE(validated_file.ok());
+  CHECK(mapped.error().code == memory.code);
+  CHECK(pread.error().code == memory.code);
+  CHECK(validated_file.error().code == memory.code);
+  CHECK(pread.error().offset == memory.offset);
   return memory.code;
 }
 
@@ -161,6 +181,27 @@ TEST_CASE("bool payloads must hold 0 or 1", "[npy_reader]") {
       npy_file(simple_dict("[('r', [('f', '|b1', (2,))], (3,))]", "(2,)"), nested_payload);
   CHECK(code_everywhere(nested) == ErrorCode::InvalidBool);
   CHECK(error_of(nested).offset == payload_start(nested) + 11);
+}
+
+TEST_CASE("records with more separate bool runs than the scan plan holds", "[npy_reader]") {
+  // 5,000 records of (bool, pad) inside each element: 5,000 runs that do not merge, more than
+  // the scanner plans (4,096), so it walks the dtype tree for every element instead.
+  const std::string dict = simple_dict("[('r', [('b', '|b1'), ('pad', '|V1')], (5000,))]", "(2,)");
+  Bytes payload = zeros(2 * 5000 * 2);
+  for (size_t i = 0; i < payload.size(); i += 2) payload[i] = std::byte{1};
+  CHECK(read_npy(npy_file(dict, payload)).ok());
+  payload[10000 + 2 * 4321] = std::byte{3};
+  payload[10000 + 2 * 4321 + 1] = std::byte{9};  // padding bytes are not bools
+  const Bytes bad = npy_file(dict, payload);
+  CHECK(code_everywhere(bad) == ErrorCode::InvalidBool);
+  CHECK(error_of(bad).offset == payload_start(bad) + 10000 + 2 * 4321);
+  Limits normalize;
+  normalize.normalize_bool = true;
+  auto fixed = read_npy(bad, normalize);
+  REQUIRE(fixed.ok());
+  const auto fixed_bytes = fixed->bytes();
+  CHECK(fixed_bytes[10000 + 2 * 4321] == std::byte{1});
+  CHECK(fixed_bytes[10000 + 2 * 4321 + 1] == std::byte{9});
 }
 
 TEST_CASE("U strings must hold Unicode scalar values", "[npy_reader]") {

@@ -50,7 +50,6 @@ class ByteReader {
     return ByteReader(bytes_.subspan(offset, len), base_ + offset);
   }
 
-  std::span<const std::byte> unread() const noexcept { return bytes_.subspan(pos_); }
 
  private:
   template <class T>
