@@ -451,7 +451,7 @@ bool python_printable(uint32_t cp) {
   if ((cp >= 0xD800 && cp <= 0xF8FF) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB)) {
     return false;
   }
-  if ((cp & 0xFFFE) == 0xFFFE) return false;
+  if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF)) return false;  // noncharacters
   if (cp >= 0xF0000 || (cp >= 0xE0000 && cp <= 0xE0FFF)) return false;
   return true;
 }

@@ -244,7 +244,8 @@ TEST_CASE("field names print back as Python's repr", "[dtype]") {
   CHECK(parsed("[('\\u200b', '<i4')]").descr() == "[('\\u200b', '<i4')]");
   CHECK(parsed("[('line\\nfeed\\rreturn', '<i4')]").descr() ==
         "[('line\\nfeed\\rreturn', '<i4')]");
-  CHECK(parsed("[('\\u2028\\u180e', '<i4')]").descr() == "[('\\u2028\\u180e', '<i4')]");
+  CHECK(parsed("[('\\u2028\\u180e\\uffff\\ufdd0', '<i4')]").descr() ==
+        "[('\\u2028\\u180e\\uffff\\ufdd0', '<i4')]");
   // A format character outside the BMP (TAG LATIN SMALL LETTER A) gets the 8-digit escape.
   CHECK(parsed("[('\\U000e0061', '<i4')]").descr() == "[('\\U000e0061', '<i4')]");
   CHECK(parsed("[('\\U0001f600', '<i4')]").descr() == "[('\xf0\x9f\x98\x80', '<i4')]");

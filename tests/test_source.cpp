@@ -6,6 +6,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <istream>
+#include <stdexcept>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -134,4 +137,36 @@ TEST_CASE("read failures and files that shrink are Io errors", "[source]") {
   REQUIRE_FALSE(at.ok());
   CHECK(at.error().code == ErrorCode::IoFileChanged);
   std::remove(path.c_str());
+}
+
+TEST_CASE("open failures and failing istreams are Io errors", "[source]") {
+  // ENOTDIR and ENAMETOOLONG: the generic open() message, still io_open_failed.
+  const auto not_dir = read_npy_file("/dev/null/x.npy");
+  REQUIRE_FALSE(not_dir.ok());
+  CHECK(not_dir.error().code == ErrorCode::IoOpenFailed);
+  CHECK(std::string_view(not_dir.error().detail) == "open() failed");
+  CHECK(validate_npy_file(std::string(5000, 'a')).error().code == ErrorCode::IoOpenFailed);
+  CHECK(detail::MemoryRandomAccess(Bytes(4)).read_at(2, std::span(Bytes(3).data(), 3))
+            .error()
+            .code == ErrorCode::IoReadFailed);
+
+  // A stream buffer whose read throws: std::istream turns that into badbit, or rethrows it
+  // when exceptions are enabled; IstreamInputStream reports both as io_read_failed.
+  struct ThrowingBuffer : std::streambuf {
+    int_type underflow() override { throw std::runtime_error("device gone"); }
+  };
+  ThrowingBuffer buffer;
+  std::istream quiet(&buffer);
+  IstreamInputStream quiet_in(quiet);
+  const auto bad = validate_npy_stream(quiet_in);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().code == ErrorCode::IoReadFailed);
+  CHECK(std::string_view(bad.error().detail) == "stream read failed");
+  std::istream loud(&buffer);
+  loud.exceptions(std::ios::badbit);
+  IstreamInputStream loud_in(loud);
+  const auto thrown = read_npy_stream(loud_in);
+  REQUIRE_FALSE(thrown.ok());
+  CHECK(thrown.error().code == ErrorCode::IoReadFailed);
+  CHECK(std::string_view(thrown.error().detail) == "stream threw while reading");
 }
