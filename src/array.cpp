@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "npyguard/npy.h"
+#include "payload_buffer.h"
+#include "transpose.h"
 #include "util/checked_math.h"
 
 namespace npyguard {
@@ -20,14 +22,11 @@ Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
 constexpr ByteOrder kHostOrder =
     std::endian::native == std::endian::little ? ByteOrder::Little : ByteOrder::Big;
 
-using Buffer = std::vector<std::byte>;
 
-Result<std::shared_ptr<Buffer>> copy_payload(std::span<const std::byte> payload) {
-  try {
-    return std::make_shared<Buffer>(payload.begin(), payload.end());
-  } catch (const std::bad_alloc&) {
-    return error_at(ErrorCode::OutOfMemory, 0, "allocating a converted copy failed");
-  }
+Result<std::shared_ptr<detail::PayloadBuffer>> copy_payload(std::span<const std::byte> payload) {
+  NPYGUARD_ASSIGN_OR_RETURN(auto buffer, detail::PayloadBuffer::allocate(payload.size()));
+  std::copy(payload.begin(), payload.end(), buffer->bytes().begin());
+  return buffer;
 }
 
 void reverse_units(std::span<std::byte> bytes, size_t unit) {
@@ -93,10 +92,10 @@ Result<Array> Array::to_native_byte_order() const {
       kHostOrder == ByteOrder::Little ? info_.dtype.has_big_endian() : true;
   if (!needs_swap) return *this;
   NPYGUARD_ASSIGN_OR_RETURN(auto buffer, copy_payload(payload_));
-  swap_to_host(info_.dtype, *buffer);
+  swap_to_host(info_.dtype, buffer->bytes());
   NpyInfo info = info_;
   info.dtype = with_host_order(info_.dtype);
-  std::span<const std::byte> view(*buffer);
+  const std::span<const std::byte> view = std::as_const(*buffer).bytes();
   return Array(std::move(info), std::move(buffer), view, false);
 }
 
@@ -109,40 +108,41 @@ Result<Array> Array::to_c_order() const {
   if (!info_.fortran_order || long_dims <= 1 || info_.nbytes == 0) {
     return Array(std::move(info), owner_, payload_, zero_copy_);
   }
-  Buffer out;
-  try {
-    out.resize(payload_.size());
-  } catch (const std::bad_alloc&) {
-    return error_at(ErrorCode::OutOfMemory, 0, "allocating a C-order copy failed");
+  // Dimensions of 1 do not move bytes; dropping them leaves the same conversion.
+  std::vector<size_t> dims;
+  for (uint64_t d : info_.shape) {
+    if (d > 1) dims.push_back(static_cast<size_t>(d));  // each <= count, which fits size_t
   }
-  const size_t ndim = info_.shape.size();
   const auto itemsize = static_cast<size_t>(info_.dtype.itemsize);
-  // Fortran strides: the first index varies fastest. All values are bounded by nbytes.
-  std::vector<size_t> fstride(ndim);
-  size_t stride = itemsize;
-  for (size_t k = 0; k < ndim; ++k) {
-    fstride[k] = stride;
-    stride *= static_cast<size_t>(info_.shape[k]);
+  NPYGUARD_ASSIGN_OR_RETURN(auto result, detail::PayloadBuffer::allocate(payload_.size()));
+  // A Fortran array of dims (d0, d1, ..., dn) is the C array of (dn, ..., d1, d0). Transposing it
+  // as a (d1*...*dn) x d0 matrix puts d0 first; each row is then a Fortran array of (d1, ..., dn),
+  // converted the same way. That is n-1 passes, ping-ponging between two buffers so the last one
+  // lands in `result`.
+  std::shared_ptr<detail::PayloadBuffer> scratch;
+  if (dims.size() > 2) {
+    NPYGUARD_ASSIGN_OR_RETURN(scratch, detail::PayloadBuffer::allocate(payload_.size()));
   }
-  // Walk the output in C order with an odometer over the index, tracking the source offset.
-  std::vector<uint64_t> index(ndim, 0);
-  size_t source = 0;
-  for (size_t dest = 0; dest < out.size(); dest += itemsize) {
-    std::copy_n(payload_.begin() + static_cast<std::ptrdiff_t>(source), itemsize,
-                out.begin() + static_cast<std::ptrdiff_t>(dest));
-    for (size_t pos = ndim; pos > 0; --pos) {
-      const size_t k = pos - 1;
-      if (++index[k] < info_.shape[k]) {
-        source += fstride[k];
-        break;
-      }
-      source -= fstride[k] * static_cast<size_t>(info_.shape[k] - 1);
-      index[k] = 0;
+  const size_t passes = dims.size() - 1;
+  std::span<const std::byte> from = payload_;
+  size_t rows_outer = 1;  // independent sub-arrays already split off in front
+  for (size_t pass = 0; pass < passes; ++pass) {
+    // The last pass writes `result`; earlier ones alternate so that holds.
+    const bool to_result = (passes - pass) % 2 == 1;
+    const std::span<std::byte> to = to_result ? result->bytes() : scratch->bytes();
+    const size_t first = dims[pass];
+    size_t rest = 1;
+    for (size_t k = pass + 1; k < dims.size(); ++k) rest *= dims[k];
+    const size_t block = first * rest * itemsize;
+    for (size_t r = 0; r < rows_outer; ++r) {
+      detail::transpose(from.subspan(r * block, block), to.subspan(r * block, block), rest, first,
+                        itemsize);
     }
+    rows_outer *= first;
+    from = to;
   }
-  auto buffer = std::make_shared<Buffer>(std::move(out));
-  std::span<const std::byte> view(*buffer);
-  return Array(std::move(info), std::move(buffer), view, false);
+  const std::span<const std::byte> view = std::as_const(*result).bytes();
+  return Array(std::move(info), std::move(result), view, false);
 }
 
 Result<std::span<const std::byte>> Array::element(std::span<const uint64_t> index) const {

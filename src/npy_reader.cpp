@@ -12,6 +12,7 @@
 #include "npy_format.h"
 #include "npy_stream.h"
 #include "npyguard/npy.h"
+#include "payload_buffer.h"
 #include "payload_scan.h"
 #include "source.h"
 #include "util/byte_reader.h"
@@ -32,11 +33,9 @@ Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
 using Buffer = std::vector<std::byte>;
 
 // Allocation failures become errors, never exceptions out of the library.
-Result<std::shared_ptr<Buffer>> make_buffer(size_t reserve_bytes) {
+Result<std::shared_ptr<Buffer>> make_growable_buffer() {
   try {
-    auto buffer = std::make_shared<Buffer>();
-    buffer->reserve(reserve_bytes);
-    return buffer;
+    return std::make_shared<Buffer>();
   } catch (const std::bad_alloc&) {
     return error_at(ErrorCode::OutOfMemory, 0, "allocating the payload buffer failed");
   }
@@ -118,10 +117,10 @@ Result<Array> make_array(ParsedNpy parsed, std::shared_ptr<const void> owner,
   if (!normalize && is_aligned(parsed.payload, parsed.info.dtype.alignment())) {
     return Array(std::move(parsed.info), std::move(owner), parsed.payload, true);
   }
-  NPYGUARD_ASSIGN_OR_RETURN(auto buffer, make_buffer(parsed.payload.size()));
-  buffer->assign(parsed.payload.begin(), parsed.payload.end());
-  if (normalize) PayloadScanner(parsed.info.dtype).normalize_bools(*buffer);
-  std::span<const std::byte> view(*buffer);
+  NPYGUARD_ASSIGN_OR_RETURN(auto buffer, detail::PayloadBuffer::allocate(parsed.payload.size()));
+  std::copy(parsed.payload.begin(), parsed.payload.end(), buffer->bytes().begin());
+  if (normalize) PayloadScanner(parsed.info.dtype).normalize_bools(buffer->bytes());
+  const std::span<const std::byte> view = std::as_const(*buffer).bytes();
   return Array(std::move(parsed.info), std::move(buffer), view, false);
 }
 
@@ -193,6 +192,42 @@ Status check_member_size(const NpyInfo& info, std::optional<uint64_t> member_siz
   return ok_status();
 }
 
+// Whole items per chunk (at least one), so every scan sees complete items.
+uint64_t scan_chunk_bytes(const NpyInfo& info) {
+  const uint64_t itemsize = std::max<uint64_t>(info.itemsize(), 1);
+  const uint64_t items_per_chunk = std::max<uint64_t>(detail::kStreamChunkBytes / itemsize, 1);
+  return items_per_chunk * itemsize;  // <= max(chunk, itemsize): no wrap
+}
+
+// Known size (files, archive members): the payload was proven present, so its exact size is
+// allocated once and read straight into place, one chunk at a time, each chunk scanned while it
+// is still in cache.
+Result<Array> load_known_size(SequentialSource& source, NpyInfo info, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(auto buffer,
+                            detail::PayloadBuffer::allocate(static_cast<size_t>(info.nbytes)));
+  const PayloadScanner scanner(info.dtype);
+  const uint64_t chunk_bytes = scan_chunk_bytes(info);
+  const std::span<std::byte> out = buffer->bytes();
+  uint64_t done = 0;
+  while (done < info.nbytes) {
+    const auto want = static_cast<size_t>(std::min(chunk_bytes, info.nbytes - done));
+    const auto chunk = out.subspan(static_cast<size_t>(done), want);
+    NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
+    const uint64_t offset = info.payload_offset + done;
+    if (got < want) {
+      return error_at(ErrorCode::PayloadTruncated, offset + got,
+                      "input ends before the declared payload size");
+    }
+    if (scanner.needed()) {
+      NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
+      if (limits.normalize_bool) scanner.normalize_bools(chunk);
+    }
+    done += want;
+  }
+  const std::span<const std::byte> view = std::as_const(*buffer).bytes();
+  return Array(std::move(info), std::move(buffer), view, false);
+}
+
 }  // namespace
 
 namespace detail {
@@ -207,10 +242,7 @@ Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limi
   const PayloadScanner scanner(info.dtype);
   if (total && !scanner.needed()) return info;  // sizes proven; nothing to look at
 
-  // Whole items per chunk, so every scan sees complete items.
-  const uint64_t itemsize = std::max<uint64_t>(info.itemsize(), 1);
-  const uint64_t items_per_chunk = std::max<uint64_t>(detail::kStreamChunkBytes / itemsize, 1);
-  const uint64_t chunk_bytes = items_per_chunk * itemsize;  // <= max(chunk, itemsize): no wrap
+  const uint64_t chunk_bytes = scan_chunk_bytes(info);
   Buffer chunk;
   uint64_t done = 0;
   while (done < info.nbytes) {
@@ -234,11 +266,12 @@ Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
   NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
   NPYGUARD_TRY(check_member_size(info, member_size, limits));
   const auto total = source.total_size();
-  if (total) NPYGUARD_TRY(check_known_size(info, *total, limits));
-  // With a known size the payload is proven present, so the exact size can be reserved; a stream
-  // grows its buffer as bytes arrive.
-  NPYGUARD_ASSIGN_OR_RETURN(auto buffer,
-                            make_buffer(total ? static_cast<size_t>(info.nbytes) : 0));
+  if (total) {
+    NPYGUARD_TRY(check_known_size(info, *total, limits));
+    return load_known_size(source, std::move(info), limits);
+  }
+  // A stream grows its buffer as bytes arrive.
+  NPYGUARD_ASSIGN_OR_RETURN(auto buffer, make_growable_buffer());
   NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, info.nbytes, *buffer));
   if (got < info.nbytes) {
     return error_at(ErrorCode::PayloadTruncated, info.payload_offset + got,
