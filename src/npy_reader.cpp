@@ -285,6 +285,11 @@ Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
   return Array(std::move(info), std::move(buffer), view, false);
 }
 
+Result<Array> load_owned(std::shared_ptr<const PayloadBuffer> file, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(ParsedNpy parsed, parse_in_memory(file->bytes(), limits));
+  return make_array(std::move(parsed), std::move(file), limits);
+}
+
 }  // namespace detail
 
 Result<Array> read_npy(std::span<const std::byte> bytes, const Limits& limits) {

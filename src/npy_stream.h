@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "npyguard/npy.h"
+#include "payload_buffer.h"
 #include "source.h"
 
 namespace npyguard::detail {
@@ -16,5 +17,9 @@ Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limi
                                     std::optional<uint64_t> member_size = std::nullopt);
 Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
                               std::optional<uint64_t> member_size = std::nullopt);
+
+// A whole .npy file already in memory the library owns (an inflated member): validated like
+// read_npy, and the Array views `file` (keeping it alive) instead of copying the payload.
+Result<Array> load_owned(std::shared_ptr<const PayloadBuffer> file, const Limits& limits);
 
 }  // namespace npyguard::detail

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <new>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "member_policy.h"
 #include "npy_stream.h"
 #include "npyguard/npz.h"
+#include "payload_buffer.h"
 #include "source.h"
 #include "util/checked_math.h"
 #include "zip_reader.h"
@@ -377,10 +379,55 @@ Result<T> with_member(const NpzArchive::State& state, size_t index, Consume&& co
 
 }  // namespace
 
+namespace {
+
+// Deflate members are loaded whole when that works: the compressed bytes read at once,
+// libdeflate into a buffer of exactly the declared size, CRC-32, then the .npy parsed in place.
+// Any failure (corrupt data, wrong sizes, CRC, a bad .npy) gives nullopt and the streaming
+// reader runs instead, so errors and their offsets are exactly the streaming reader's.
+std::optional<Array> load_deflate_whole(const NpzArchive::State& state, const ZipEntry& entry) {
+  const auto compressed_size = detail::checked_narrow<size_t>(entry.compressed_size);
+  const auto size = detail::checked_narrow<size_t>(entry.uncompressed_size);
+  if (!compressed_size || !size) return std::nullopt;
+  // Both sizes passed the archive limits, and the compressed bytes lie inside the archive.
+  auto file = detail::PayloadBuffer::allocate(*size);
+  if (!file.ok()) return std::nullopt;
+  {  // the compressed copy lives only while it is inflated
+    auto compressed = detail::PayloadBuffer::allocate(*compressed_size);
+    if (!compressed.ok()) return std::nullopt;
+    const Status read = with_source(state, [&](detail::RandomAccessSource& source) {
+      return source.read_at(entry.data_offset, (*compressed)->bytes());
+    });
+    if (!read.ok() ||
+        !detail::inflate_exact(std::as_const(**compressed).bytes(), (*file)->bytes()) ||
+        detail::crc32_update(0, std::as_const(**file).bytes()) != entry.crc32) {
+      return std::nullopt;
+    }
+  }
+  auto array = detail::load_owned(std::move(file).value(), state.limits);
+  if (!array.ok()) return std::nullopt;
+  return std::move(array).value();
+}
+
+}  // namespace
+
 Result<Array> NpzArchive::read(size_t index) const {
-  return with_member<Array>(*state_, index, [&](MemberSource& member, uint64_t size) {
+  const bool whole = index < state_->members.size() && !state_->members[index].skipped &&
+                     state_->directory.entries[index].method == detail::kMethodDeflate;
+  if (whole) {
+    if (auto array = load_deflate_whole(*state_, state_->directory.entries[index])) {
+      return std::move(*array);
+    }
+  }
+  auto result = with_member<Array>(*state_, index, [&](MemberSource& member, uint64_t size) {
     return detail::load_sequential(member, state_->limits, size);
   });
+  if (whole && result.ok()) {
+    // libdeflate refused what zlib accepts: one of them is wrong, so neither is trusted.
+    return in_member(error_at(ErrorCode::Internal, 0, "libdeflate and zlib disagree on a member"),
+                     index);
+  }
+  return result;
 }
 
 Result<NpyInfo> NpzArchive::validate(size_t index) const {
