@@ -3,6 +3,7 @@
 // the reader; every index, offset and size here is still checked, because callers pass indices.
 #include <algorithm>
 #include <bit>
+#include <cstring>
 #include <new>
 #include <utility>
 #include <vector>
@@ -29,11 +30,53 @@ Result<std::shared_ptr<detail::PayloadBuffer>> copy_payload(std::span<const std:
   return buffer;
 }
 
-void reverse_units(std::span<std::byte> bytes, size_t unit) {
-  for (size_t at = 0; at + unit <= bytes.size(); at += unit) {
-    std::reverse(bytes.begin() + static_cast<std::ptrdiff_t>(at),
-                 bytes.begin() + static_cast<std::ptrdiff_t>(at + unit));
+template <class Unit, Unit (*kSwap)(Unit)>
+void swap_fixed(const std::byte* from, std::byte* to, size_t count) {
+  // memcpy in and out: no alignment assumed, and the compiler vectorises the loop.
+  for (size_t i = 0; i < count; ++i) {
+    Unit value;
+    std::memcpy(&value, from + i * sizeof(Unit), sizeof(Unit));
+    value = kSwap(value);
+    std::memcpy(to + i * sizeof(Unit), &value, sizeof(Unit));
   }
+}
+
+uint16_t swap16(uint16_t v) { return __builtin_bswap16(v); }
+uint32_t swap32(uint32_t v) { return __builtin_bswap32(v); }
+uint64_t swap64(uint64_t v) { return __builtin_bswap64(v); }
+
+// Writes `from` with the bytes of every `unit`-byte group reversed into `to` (same size; the two
+// may be the same memory).
+void reverse_units(std::span<const std::byte> from, std::span<std::byte> to, size_t unit) {
+  const size_t count = from.size() / std::max<size_t>(unit, 1);
+  switch (unit) {
+    case 2:
+      return swap_fixed<uint16_t, swap16>(from.data(), to.data(), count);
+    case 4:
+      return swap_fixed<uint32_t, swap32>(from.data(), to.data(), count);
+    case 8:
+      return swap_fixed<uint64_t, swap64>(from.data(), to.data(), count);
+    default:
+      for (size_t at = 0; at + unit <= from.size(); at += unit) {
+        for (size_t i = 0; i < unit / 2; ++i) {
+          const std::byte low = from[at + i];
+          const std::byte high = from[at + unit - 1 - i];
+          to[at + i] = high;
+          to[at + unit - 1 - i] = low;
+        }
+        if (unit % 2 == 1) to[at + unit / 2] = from[at + unit / 2];
+      }
+  }
+}
+
+void reverse_units(std::span<std::byte> bytes, size_t unit) { reverse_units(bytes, bytes, unit); }
+
+// The unit whose bytes reverse for a non-structured leaf: complex parts swap separately, U
+// strings are UCS-4 code units.
+size_t swap_unit(const DType& dtype) {
+  if (dtype.kind == DTypeKind::Complex) return static_cast<size_t>(dtype.itemsize) / 2;
+  if (dtype.kind == DTypeKind::Unicode) return 4;
+  return static_cast<size_t>(dtype.itemsize);
 }
 
 // Byte-swaps every leaf of `dtype` whose order differs from the host's, over `bytes` holding
@@ -52,10 +95,7 @@ void swap_to_host(const DType& dtype, std::span<std::byte> bytes) {
     return;
   }
   if (dtype.byte_order == ByteOrder::NotApplicable || dtype.byte_order == kHostOrder) return;
-  size_t unit = static_cast<size_t>(dtype.itemsize);
-  if (dtype.kind == DTypeKind::Complex) unit /= 2;  // real and imaginary parts swap separately
-  if (dtype.kind == DTypeKind::Unicode) unit = 4;   // UCS-4 code units
-  reverse_units(bytes, unit);
+  reverse_units(bytes, swap_unit(dtype));
 }
 
 DType with_host_order(const DType& dtype) {
@@ -91,8 +131,16 @@ Result<Array> Array::to_native_byte_order() const {
   const bool needs_swap =
       kHostOrder == ByteOrder::Little ? info_.dtype.has_big_endian() : true;
   if (!needs_swap) return *this;
-  NPYGUARD_ASSIGN_OR_RETURN(auto buffer, copy_payload(payload_));
-  swap_to_host(info_.dtype, buffer->bytes());
+  std::shared_ptr<detail::PayloadBuffer> buffer;
+  const ByteOrder order = info_.dtype.byte_order;
+  if (info_.dtype.kind == DTypeKind::Structured || order == kHostOrder ||
+      order == ByteOrder::NotApplicable) {
+    NPYGUARD_ASSIGN_OR_RETURN(buffer, copy_payload(payload_));
+    swap_to_host(info_.dtype, buffer->bytes());
+  } else {  // one pass: swap while copying
+    NPYGUARD_ASSIGN_OR_RETURN(buffer, detail::PayloadBuffer::allocate(payload_.size()));
+    reverse_units(payload_, buffer->bytes(), swap_unit(info_.dtype));
+  }
   NpyInfo info = info_;
   info.dtype = with_host_order(info_.dtype);
   const std::span<const std::byte> view = std::as_const(*buffer).bytes();
