@@ -5,6 +5,7 @@
 
 #include "dtype_literal.h"
 #include "fuzz_support.h"
+#include "header_fast_path.h"
 #include "header_parser.h"
 #include "npyguard/dtype.h"
 
@@ -14,9 +15,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto text = fuzz_bytes(data, size - 1);
   const npyguard::Limits limits = npyguard::Limits::for_fuzzing();
   const uint64_t base = 10;  // as if after a 1.0 preamble
-  auto fields = npyguard::detail::parse_header_text(
-      text, base, utf8 ? npyguard::detail::HeaderEncoding::Utf8 : npyguard::detail::HeaderEncoding::Latin1,
-      limits);
+  const auto encoding =
+      utf8 ? npyguard::detail::HeaderEncoding::Utf8 : npyguard::detail::HeaderEncoding::Latin1;
+  auto fields = npyguard::detail::parse_header_text(text, base, encoding, limits);
+  // The canonical fast path may only accept what the general parser accepts, identically.
+  if (npyguard::detail::match_canonical_header(text, base, limits)) {
+    auto general = npyguard::detail::parse_header_text_general(text, base, encoding, limits);
+    NPYGUARD_FUZZ_ASSERT(fields.ok() && general.ok());
+    NPYGUARD_FUZZ_ASSERT(general->descr.kind == fields->descr.kind &&
+                         general->descr.text == fields->descr.text &&
+                         general->descr.offset == fields->descr.offset &&
+                         general->shape == fields->shape &&
+                         general->shape_offset == fields->shape_offset &&
+                         general->fortran_order == fields->fortran_order);
+  }
   if (!fields.ok()) {
     NPYGUARD_FUZZ_ASSERT(fields.error().offset <= base + text.size());
     return 0;

@@ -10,6 +10,8 @@
 #include <optional>
 #include <utility>
 
+#include "header_fast_path.h"
+
 namespace npyguard::detail {
 namespace {
 
@@ -175,6 +177,13 @@ Result<Literal> parse_single_literal(HeaderLexer& lexer) {
 
 Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
                                        HeaderEncoding encoding, const Limits& limits) {
+  if (auto fields = match_canonical_header(text, base_offset, limits)) return std::move(*fields);
+  return parse_header_text_general(text, base_offset, encoding, limits);
+}
+
+Result<HeaderFields> parse_header_text_general(std::span<const std::byte> text,
+                                               uint64_t base_offset, HeaderEncoding encoding,
+                                               const Limits& limits) {
   if (text.empty() || static_cast<uint8_t>(text.back()) != '\n') {
     const uint64_t end = base_offset + text.size();
     return error_at(ErrorCode::HeaderBadTerminator, end == 0 ? 0 : end - 1,

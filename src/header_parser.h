@@ -42,7 +42,12 @@ struct HeaderFields {
 };
 
 // Parses header text: one dict literal, optional spaces, and a final '\n' as the last byte.
+// NumPy's canonical layout takes a fast path (header_fast_path.h) with the same results.
 Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
                                        HeaderEncoding encoding, const Limits& limits);
+// The general parser alone (what the fast path is checked against).
+Result<HeaderFields> parse_header_text_general(std::span<const std::byte> text,
+                                               uint64_t base_offset, HeaderEncoding encoding,
+                                               const Limits& limits);
 
 }  // namespace npyguard::detail

@@ -1,9 +1,12 @@
 // The header grammar: everything NumPy (and common other writers) produce is accepted, and every
 // rejection rule produces its exact error code at the right offset.
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "header_fast_path.h"
+#include "header_parser.h"
 #include "npyguard/npy.h"
 #include "support/bytes.h"
 #include "support/catch.h"
@@ -218,4 +221,79 @@ TEST_CASE("header limits are checked", "[header_parser][limits]") {
   Limits invalid;
   invalid.max_dim_digits = 0;
   CHECK(code_of(simple_dict("'<f8'", "(3,)"), 1, invalid) == ErrorCode::InvalidLimits);
+}
+
+TEST_CASE("the canonical fast path matches np.save's layout and agrees with the parser",
+          "[header_parser]") {
+  const Limits limits;
+  // Every NumPy-written fixture: a simple dtype written by np.save must take the fast path, and
+  // for every file the fast path's result (when it matches) equals the general parser's.
+  size_t matched = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::filesystem::path(NPYGUARD_SOURCE_DIR) / "tests/fixtures/npy")) {
+    if (entry.path().extension() != ".npy") continue;
+    const Bytes file = read_file(entry.path().string());
+    if (file.size() < 10 || static_cast<uint8_t>(file[6]) != 1) continue;  // 1.0 headers
+    const size_t length = static_cast<size_t>(file[8]) | (static_cast<size_t>(file[9]) << 8);
+    const auto text = std::span<const std::byte>(file).subspan(10, length);
+    const auto fast = detail::match_canonical_header(text, 10, limits);
+    const auto general =
+        detail::parse_header_text_general(text, 10, detail::HeaderEncoding::Latin1, limits);
+    INFO(entry.path().filename().string());
+    const bool structured = static_cast<char>(text[10]) == '[';
+    const bool legacy = entry.path().filename().string().rfind("legacy_", 0) == 0;
+    if (!structured && !legacy) CHECK(fast.has_value());
+    if (!fast) continue;
+    ++matched;
+    REQUIRE(general.ok());
+    CHECK(fast->descr.text == general->descr.text);
+    CHECK(fast->descr.offset == general->descr.offset);
+    CHECK(fast->shape == general->shape);
+    CHECK(fast->shape_offset == general->shape_offset);
+    CHECK(fast->fortran_order == general->fortran_order);
+  }
+  CHECK(matched > 50);
+
+  // Valid but not canonical, or not valid: left to the general parser.
+  const auto bytes_with_newline = [](std::string dict) {
+    dict += "\n";
+    return bytes_of(dict);
+  };
+  for (const char* dict : {
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4,), }",  // trailing comma
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3,4), }",    // no space
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3), }",      // not a tuple
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3L,), }",    // Python 2 long
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (03,), }",    // leading zero
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (-3,), }",
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}",       // no ", }"
+           "{'descr': '<f8', 'fortran_order': 0, 'shape': (3,), }",
+           "{'descr': \"<f8\", 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': '<f\\x38', 'fortran_order': False, 'shape': (3,), }",
+           "{'fortran_order': False, 'descr': '<f8', 'shape': (3,), }",
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\t",
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (1234567890123456789,), }",
+       }) {
+    INFO(dict);
+    CHECK_FALSE(detail::match_canonical_header(bytes_with_newline(dict), 10, limits));
+  }
+  const Bytes no_newline = bytes_of("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }");
+  CHECK_FALSE(detail::match_canonical_header(no_newline, 10, limits));
+  // Limits apply: more dimensions or digits than allowed is the general parser's error to give.
+  Limits tight;
+  tight.max_ndim = 1;
+  tight.max_dim_digits = 2;
+  const Bytes two_dims =
+      bytes_with_newline("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }");
+  const Bytes three_digits =
+      bytes_with_newline("{'descr': '<f8', 'fortran_order': True, 'shape': (300,), }");
+  CHECK(detail::match_canonical_header(two_dims, 10, limits));
+  CHECK_FALSE(detail::match_canonical_header(two_dims, 10, tight));
+  CHECK_FALSE(detail::match_canonical_header(three_digits, 10, tight));
+  const auto zero_d =
+      detail::match_canonical_header(bytes_with_newline("{'descr': '|b1', 'fortran_order': "
+                                                        "False, 'shape': (), }   "),
+                                     10, limits);
+  REQUIRE(zero_d);
+  CHECK(zero_d->shape.empty());
 }
