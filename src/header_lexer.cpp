@@ -333,6 +333,17 @@ Result<Token> HeaderLexer::lex_string(uint64_t start) {
       const uint64_t escape_start = offset_of(pos_);
       ++pos_;
       NPYGUARD_TRY(append_escape(token.text, escape_start));
+    } else if (c >= 0x20 && c < 0x7F) {
+      // A run of printable ASCII (the whole of most names) needs no decoding: copy it at once.
+      size_t end = pos_ + 1;
+      while (end < text_.size()) {
+        const uint8_t next = byte_at(end);
+        if (next < 0x20 || next >= 0x7F || next == quote || next == '\\') break;
+        ++end;
+      }
+      token.text.append(reinterpret_cast<const char*>(text_.data()) + pos_,  // NOLINT: bytes
+                        end - pos_);
+      pos_ = end;
     } else {
       NPYGUARD_TRY(append_raw_char(token.text));
     }

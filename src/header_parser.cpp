@@ -84,6 +84,8 @@ class LiteralParser {
   Result<Literal> parse_sequence(Literal literal, Literal::Kind kind, TokenKind close,
                                  uint32_t depth) {
     literal.kind = kind;
+    // Tuples in headers hold 2 or 3 items (a field) or a few dimensions; lists hold fields.
+    literal.items.reserve(kind == Literal::Kind::Tuple ? 3 : 8);
     NPYGUARD_TRY(advance());  // the opening bracket
     bool saw_comma = false;
     while (current_.kind != close) {
