@@ -12,13 +12,17 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <ostream>
@@ -26,6 +30,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -890,24 +895,120 @@ void print_archive_text(std::ostream& out, const std::string& input, const Check
 
 }  // namespace
 
-int run_check(const Options& options, Console& console) {
-  int exit_code = kExitOk;
-  for (const std::string& input : options.inputs) {
-    const CheckedInput checked = check_input(input, options.limits);
-    if (!checked.ok()) {
-      exit_code = std::max(exit_code, report_failure(options, console, input, checked));
+namespace {
+
+// Validates one input and prints its verdict; returns its exit code.
+int check_one(const std::string& input, const Options& options, Console& console) {
+  const CheckedInput checked = check_input(input, options.limits);
+  if (!checked.ok()) return report_failure(options, console, input, checked);
+  if (options.quiet) return kExitOk;
+  if (options.json) {
+    JsonWriter json;
+    write_check_ok_json(json, input, checked);
+    console.out << json.text() << '\n';
+  } else {
+    console.out << printable(input) << ": ok\n";
+  }
+  return kExitOk;
+}
+
+bool has_array_suffix(const std::filesystem::path& path) {
+  const std::string extension = path.extension().string();
+  return extension == ".npy" || extension == ".npz";
+}
+
+// The inputs to check: operands as given, directories (with --recursive) replaced by the *.npy
+// and *.npz regular files below them in sorted order. Symbolic links to directories are not
+// followed, so a link loop cannot make the walk endless.
+std::vector<std::string> expand_inputs(const Options& options, Console& console, int& exit_code) {
+  std::vector<std::string> inputs;
+  for (const std::string& operand : options.inputs) {
+    std::error_code error;
+    if (!options.recursive || operand == kStdinName ||
+        !std::filesystem::is_directory(operand, error)) {
+      inputs.push_back(operand);
       continue;
     }
-    if (options.quiet) continue;
-    if (options.json) {
-      JsonWriter json;
-      write_check_ok_json(json, input, checked);
-      console.out << json.text() << '\n';
-    } else {
-      console.out << printable(input) << ": ok\n";
+    std::vector<std::string> found;
+    std::filesystem::recursive_directory_iterator walk(
+        operand, std::filesystem::directory_options::skip_permission_denied, error);
+    for (; !error && walk != std::filesystem::recursive_directory_iterator(); walk.increment(error)) {
+      std::error_code status_error;
+      if (walk->is_regular_file(status_error) && has_array_suffix(walk->path())) {
+        found.push_back(walk->path().string());
+      }
     }
+    if (error) {
+      console.err << printable(operand) << ": error: cannot walk the directory: "
+                  << printable(error.message()) << '\n';
+      exit_code = std::max(exit_code, kExitUsage);
+    }
+    std::sort(found.begin(), found.end());
+    inputs.insert(inputs.end(), found.begin(), found.end());
   }
+  return inputs;
+}
+
+// One input's printed verdict, produced on a worker and printed in input order.
+struct Verdict {
+  std::string out;
+  std::string err;
+  int exit_code = kExitOk;
+  bool done = false;
+};
+
+int check_parallel(const std::vector<std::string>& inputs, const Options& options,
+                   Console& console, unsigned jobs) {
+  std::vector<Verdict> verdicts(inputs.size());
+  std::mutex mutex;
+  std::condition_variable finished;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < inputs.size(); i = next++) {
+      std::ostringstream out, err;
+      Console buffered{out, err};
+      const int code = check_one(inputs[i], options, buffered);
+      const std::lock_guard<std::mutex> lock(mutex);
+      verdicts[i] = Verdict{out.str(), err.str(), code, true};
+      finished.notify_all();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < jobs; ++w) workers.emplace_back(work);
+  int exit_code = kExitOk;
+  // Print each verdict as soon as it and all before it are done, so output order (and so a
+  // diff of two runs) does not depend on scheduling.
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Verdict verdict;
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      finished.wait(lock, [&] { return verdicts[i].done; });
+      verdict = std::move(verdicts[i]);
+    }
+    console.out << verdict.out;
+    console.out.flush();
+    console.err << verdict.err;
+    exit_code = std::max(exit_code, verdict.exit_code);
+  }
+  for (std::thread& worker : workers) worker.join();
   return exit_code;
+}
+
+}  // namespace
+
+int run_check(const Options& options, Console& console) {
+  int exit_code = kExitOk;
+  const std::vector<std::string> inputs = expand_inputs(options, console, exit_code);
+  unsigned jobs = options.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                    : options.jobs;
+  jobs = static_cast<unsigned>(std::min<size_t>(jobs, inputs.size()));
+  if (jobs <= 1) {
+    for (const std::string& input : inputs) {
+      exit_code = std::max(exit_code, check_one(input, options, console));
+    }
+    return exit_code;
+  }
+  return std::max(exit_code, check_parallel(inputs, options, console, jobs));
 }
 
 int run_inspect(const Options& options, Console& console) {

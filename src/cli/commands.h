@@ -37,6 +37,8 @@ struct Options {
   SanitizeOptions sanitize;
   bool json = false;                // one JSON object per input instead of text
   bool quiet = false;               // print nothing for accepted inputs
+  bool recursive = false;           // check: walk directories for *.npy and *.npz files
+  unsigned jobs = 1;                // check: inputs validated in parallel (0: one per core)
   std::vector<std::string> inputs;  // paths, or kStdinName
 };
 

@@ -22,6 +22,8 @@ namespace npyguard::cli {
 namespace {
 
 constexpr std::string_view kProgram = "npyguard";
+// More threads than this only costs memory: validation is bound by the disk and the cores.
+constexpr unsigned kMaxJobs = 1024;
 
 constexpr std::string_view kMainUsage =
     "Usage: npyguard <command> [options] FILE...\n"
@@ -90,6 +92,11 @@ constexpr std::string_view kCheckUsage =
     "Options:\n"
     "  --json        print one JSON object per file, one per line\n"
     "  -q, --quiet   print nothing for accepted files\n"
+    "  -r, --recursive\n"
+    "                check the *.npy and *.npz files below each directory FILE, in sorted\n"
+    "                order (symbolic links to directories are not followed)\n"
+    "  -j, --jobs N  check N files at a time (0: one per core; default 1); verdicts are\n"
+    "                printed in the same order either way\n"
     "  -h, --help    show this help\n"
     "\n";
 
@@ -137,6 +144,7 @@ struct CommandSpec {
   std::string_view name;
   std::string_view usage;
   bool takes_quiet;
+  bool takes_walk;  // -j/--jobs and -r/--recursive
   bool takes_sanitize;
   size_t min_inputs;
   size_t max_inputs;
@@ -149,6 +157,7 @@ const CommandSpec kCommands[] = {
     {.name = "check",
      .usage = kCheckUsage,
      .takes_quiet = true,
+     .takes_walk = true,
      .takes_sanitize = false,
      .min_inputs = 1,
      .max_inputs = kUnbounded,
@@ -156,6 +165,7 @@ const CommandSpec kCommands[] = {
     {.name = "inspect",
      .usage = kInspectUsage,
      .takes_quiet = false,
+     .takes_walk = false,
      .takes_sanitize = false,
      .min_inputs = 1,
      .max_inputs = 1,
@@ -163,6 +173,7 @@ const CommandSpec kCommands[] = {
     {.name = "sanitize",
      .usage = kSanitizeUsage,
      .takes_quiet = false,
+     .takes_walk = false,
      .takes_sanitize = true,
      .min_inputs = 1,
      .max_inputs = 2,
@@ -336,6 +347,23 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
       if (i + 1 < args.size()) return args[++i];
       return std::nullopt;
     };
+    if (spec.takes_walk && (name == "-r" || name == "--recursive")) {
+      if (auto error = takes_no_value()) return *error;
+      options.recursive = true;
+      continue;
+    }
+    if (spec.takes_walk && (name == "-j" || name == "--jobs")) {
+      const std::optional<std::string_view> value = take_value();
+      if (!value) return usage_error("option " + std::string(name) + " needs a value");
+      unsigned jobs = 0;
+      const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), jobs);
+      if (ec != std::errc() || end != value->data() + value->size() || jobs > kMaxJobs) {
+        return usage_error("invalid value '" + printable(*value) + "' for " + std::string(name) +
+                           ": expected 0 (one per core) to " + std::to_string(kMaxJobs));
+      }
+      options.jobs = jobs;
+      continue;
+    }
     if (spec.takes_sanitize) {
       bool sanitize_flag = true;
       SanitizeOptions& sanitize = options.sanitize;
