@@ -3,6 +3,7 @@
 // validation and loading agreeing.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "fuzz_support.h"
 #include "npyguard/npz.h"
@@ -17,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   uint64_t total = 0;
+  std::optional<npyguard::Error> first_error;  // of read(), in member order
   for (size_t i = 0; i < archive->members().size(); ++i) {
     const npyguard::NpzMember& member = archive->members()[i];
     NPYGUARD_FUZZ_ASSERT(member.data_offset <= size &&
@@ -26,6 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto info = archive->validate(i);
     auto array = archive->read(i);
     NPYGUARD_FUZZ_ASSERT(info.ok() == array.ok());
+    if (!array.ok() && !first_error) first_error = array.error();
     if (!array.ok()) {
       NPYGUARD_FUZZ_ASSERT(array.error().member == i);
       NPYGUARD_FUZZ_ASSERT(array.error().offset <= member.uncompressed_size);
@@ -38,5 +41,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     NPYGUARD_FUZZ_ASSERT(archive->find(member.key) != nullptr);
   }
   NPYGUARD_FUZZ_ASSERT(total <= limits.max_total_uncompressed);
+  // The parallel loader gives exactly what reading member by member gives.
+  auto all = archive->read_all(2);
+  NPYGUARD_FUZZ_ASSERT(all.ok() == !first_error.has_value());
+  if (!all.ok()) {
+    NPYGUARD_FUZZ_ASSERT(all.error().code == first_error->code &&
+                         all.error().member == first_error->member &&
+                         all.error().offset == first_error->offset);
+  }
   return 0;
 }

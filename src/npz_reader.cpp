@@ -5,10 +5,13 @@
 // the compression-ratio cap, and may never be exceeded while inflating.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <new>
 #include <optional>
 #include <set>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -428,6 +431,49 @@ Result<Array> NpzArchive::read(size_t index) const {
                      index);
   }
   return result;
+}
+
+Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
+  const size_t count = state_->members.size();
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<size_t>(threads, count));
+  std::vector<std::optional<Result<Array>>> results(count);
+  // Indices past the first failure need not be read: their result could never be returned.
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> first_failure{count};
+  auto work = [&] {
+    for (size_t i = next++; i < count && i < first_failure.load(); i = next++) {
+      if (state_->members[i].skipped) continue;
+      results[i] = read(i);
+      if (!results[i]->ok()) {
+        size_t seen = first_failure.load();
+        while (i < seen && !first_failure.compare_exchange_weak(seen, i)) {
+        }
+      }
+    }
+  };
+  try {
+    std::vector<std::thread> workers;
+    for (unsigned w = 1; w < threads; ++w) workers.emplace_back(work);
+    work();  // this thread works too
+    for (std::thread& worker : workers) worker.join();
+  } catch (const std::system_error&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "starting reader threads failed");
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating reader threads failed");
+  }
+  std::vector<Array> arrays;
+  try {
+    arrays.reserve(count);
+  } catch (const std::bad_alloc&) {
+    return error_at(ErrorCode::OutOfMemory, 0, "allocating the array list failed");
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (state_->members[i].skipped) continue;
+    if (!results[i]->ok()) return results[i]->error();
+    arrays.push_back(std::move(*results[i]).value());
+  }
+  return arrays;
 }
 
 Result<NpyInfo> NpzArchive::validate(size_t index) const {

@@ -3,6 +3,7 @@
 // policies that need non-default settings (bombs with honest sizes, patterns, skipping) hold.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "npyguard/npz.h"
+#include "npyguard/writer.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 #include "support/digest.h"
@@ -219,4 +221,61 @@ TEST_CASE("archive limits: member count and total size", "[npz][limits]") {
   limits = Limits{};
   limits.max_member_name_bytes = 3;
   CHECK(NpzArchive::open(stored, limits).error().code == ErrorCode::MemberNameTooLong);
+}
+
+TEST_CASE("read_all loads members in parallel with read()'s results", "[npz]") {
+  for (const char* name : {"savez_compressed.npz", "savez_stored.npz", "savez_many_members.npz",
+                           "savez_compressed_nonseekable.npz"}) {
+    const std::string path = kNpzDir + name;
+    INFO(name);
+    auto archive = NpzArchive::open_file(path);
+    REQUIRE(archive.ok());
+    for (unsigned threads : {0u, 1u, 3u}) {
+      auto all = archive->read_all(threads);
+      REQUIRE(all.ok());
+      size_t next = 0;
+      for (size_t i = 0; i < archive->members().size(); ++i) {
+        if (archive->members()[i].skipped) continue;
+        auto one = archive->read(i);
+        REQUIRE(one.ok());
+        REQUIRE(next < all->size());
+        const Array& parallel = (*all)[next++];
+        CHECK(parallel.info().descr() == one->info().descr());
+        CHECK(std::equal(parallel.bytes().begin(), parallel.bytes().end(), one->bytes().begin(),
+                         one->bytes().end()));
+      }
+      CHECK(next == all->size());
+    }
+  }
+
+  // Six deflate members, the fourth and sixth corrupted after writing: every thread count
+  // reports the fourth member's error, exactly as read(3) does.
+  DType f8{.kind = DTypeKind::Float, .byte_order = ByteOrder::Little, .itemsize = 8};
+  const std::vector<uint64_t> shape = {4096};
+  Bytes payload(4096 * 8);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::byte>(i % 61);
+  std::vector<NpzWriteMember> members;
+  for (int i = 0; i < 6; ++i) {
+    members.push_back({.key = "m" + std::to_string(i),
+                       .array = {.dtype = &f8, .shape = shape, .bytes = payload}});
+  }
+  auto bytes = encode_npz(members, {.compression = NpzCompression::Deflate});
+  REQUIRE(bytes.ok());
+  auto clean = NpzArchive::open(*bytes);
+  REQUIRE(clean.ok());
+  for (size_t broken : {size_t{5}, size_t{3}}) {
+    const NpzMember& member = clean->members()[broken];
+    (*bytes)[member.data_offset + member.compressed_size / 2] ^= std::byte{0x55};
+  }
+  auto archive = NpzArchive::open(*bytes);
+  REQUIRE(archive.ok());
+  const auto expected = archive->read(3);
+  REQUIRE_FALSE(expected.ok());
+  for (unsigned threads : {1u, 2u, 6u}) {
+    auto all = archive->read_all(threads);
+    REQUIRE_FALSE(all.ok());
+    CHECK(all.error().member == 3);
+    CHECK(all.error().code == expected.error().code);
+    CHECK(all.error().offset == expected.error().offset);
+  }
 }

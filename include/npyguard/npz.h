@@ -57,6 +57,10 @@ class NpzArchive {
   // index in Error::member and member-relative (uncompressed) offsets.
   Result<Array> read(std::string_view name_or_key) const;
   Result<Array> read(size_t index) const;
+  // Loads every member that is not skipped, in member order, up to `threads` members at a time
+  // (0: one per core): a multi-member deflate archive inflates on every core. The result is the
+  // same as calling read() on each member in order: the arrays, or the first error in member order.
+  Result<std::vector<Array>> read_all(unsigned threads = 0) const;
   // Validates one member without keeping it: memory stays bounded whatever its size.
   Result<NpyInfo> validate(size_t index) const;
   // Validates every member that is not skipped, in order; stops at the first error.
