@@ -184,6 +184,21 @@ void npyguard_npz(benchmark::State& state, const std::string& name) {
   state.SetBytesProcessed(bytes);
 }
 
+// All members at once on every core (NpzArchive::read_all).
+void npyguard_npz_parallel(benchmark::State& state, const std::string& name) {
+  const std::string path = input(name);
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    auto archive = must(npyguard::NpzArchive::open_file(path));
+    auto arrays = must(archive.read_all(0));
+    benchmark::DoNotOptimize(arrays.data());
+    for (const auto& member : archive.members()) {
+      bytes += static_cast<int64_t>(member.uncompressed_size);
+    }
+  }
+  state.SetBytesProcessed(bytes);
+}
+
 // The limit for a deflate archive: zlib raw inflate of every member into an already faulted
 // buffer, plus CRC-32 of the output, nothing else (member positions from npyguard's directory).
 void zlib_inflate_crc(benchmark::State& state, const std::string& name) {
@@ -252,6 +267,12 @@ void register_all() {
                     std::string("deflate_256m.npz"))
       ->UseRealTime();
   RegisterBenchmark("npz/deflate_256m.npz/npyguard", npyguard_npz,
+                    std::string("deflate_256m.npz"))
+      ->UseRealTime();
+  RegisterBenchmark("npz/stored_8x32m.npz/npyguard_read_all", npyguard_npz_parallel,
+                    std::string("stored_8x32m.npz"))
+      ->UseRealTime();
+  RegisterBenchmark("npz/deflate_256m.npz/npyguard_read_all", npyguard_npz_parallel,
                     std::string("deflate_256m.npz"))
       ->UseRealTime();
 }

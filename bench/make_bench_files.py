@@ -13,7 +13,8 @@ so every run measures the same bytes:
     deflate_256m.npz    np.savez_compressed of 8 members of 32 MiB float64 that compress
                         moderately (about 3.5:1: a slow random walk rounded to 1/4096)
     small/              10,000 small .npy files (8 to 4,096 float32 values each)
-    f8_4g.npy           4 GiB float64, for whole-process `npyguard check`
+    f8_4g.npy           4 GiB float64, for whole-process `npyguard check` (nothing to scan)
+    b1_4g.npy           4 GiB bool, all False, a sparse file (check reads every byte)
 """
 
 import sys
@@ -72,6 +73,13 @@ def main():
         header_array.flush()
         del header_array
         big.with_suffix(".tmp").rename(big)
+    bools = out / "b1_4g.npy"
+    if not bools.exists():
+        # open_memmap sizes the file without writing the data: a hole that reads as zeros.
+        sparse = np.lib.format.open_memmap(bools.with_suffix(".tmp"), mode="w+", dtype="|b1",
+                                           shape=(4096 * MIB,))
+        del sparse
+        bools.with_suffix(".tmp").rename(bools)
     print(f"benchmark inputs ready in {out}")
     return 0
 
