@@ -158,6 +158,23 @@ void npyguard_load(benchmark::State& state, const std::string& name, Then then) 
   state.SetBytesProcessed(state.iterations() * size);
 }
 
+// read_npy_file_into a buffer the caller reuses (already faulted in, like read_prefaulted's).
+void npyguard_into(benchmark::State& state, const std::string& name) {
+  const std::string path = input(name);
+  const Limits limits;
+  const auto info = must(npyguard::validate_npy_file(path, limits));
+  Mapping buffer(static_cast<size_t>(info.nbytes));
+  std::memset(buffer.data(), 1, buffer.size);
+  const std::span<std::byte> out(buffer.data(), buffer.size);
+  for (auto _ : state) {
+    auto read = must(npyguard::read_npy_file_into(path, out, limits));
+    benchmark::DoNotOptimize(read);
+    benchmark::ClobberMemory();
+  }
+  state.SetBytesProcessed(state.iterations() *
+                          static_cast<int64_t>(std::filesystem::file_size(path)));
+}
+
 void npyguard_mmap_open(benchmark::State& state, const std::string& name) {
   const std::string path = input(name);
   const Limits limits;
@@ -245,6 +262,8 @@ void register_all() {
         ->UseRealTime();
     RegisterBenchmark(("load/" + name + "/read_fresh").c_str(), read_fresh, name)->UseRealTime();
     RegisterBenchmark(("load/" + name + "/npyguard").c_str(), npyguard_load, name, Then::Nothing)
+        ->UseRealTime();
+    RegisterBenchmark(("load/" + name + "/npyguard_into").c_str(), npyguard_into, name)
         ->UseRealTime();
   }
   RegisterBenchmark("load/f8_be_256m.npy/npyguard_native", npyguard_load,

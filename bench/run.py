@@ -167,6 +167,10 @@ def tables(gb, numpy_t, proc):
         "| np.load | vs NumPy |")
     add("|---|---:|---:|---:|---:|---:|---:|---:|")
     rows = [("f8_le_256m.npy", "npyguard", "f8_le_256m.npy", "load"),
+            ("f8_le_256m.npy", "npyguard_into", "f8_le_256m.npy",
+             "read_npy_file_into a reused buffer"),
+            ("f4_fortran_64m.npy", "npyguard_into", "f4_fortran_64m.npy",
+             "read_npy_file_into a reused buffer"),
             ("f8_be_256m.npy", "npyguard", "f8_be_256m.npy", "load (file order)"),
             ("f8_be_256m.npy", "npyguard_native", "f8_be_256m.npy/native",
              "load + to native order"),

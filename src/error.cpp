@@ -98,7 +98,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::UnalignedHeader, "unaligned_header", C::LimitExceeded,
               "the data does not start on a 64-byte boundary (strict_alignment)"},
     ErrorInfo{ErrorCode::ArraySizeMismatch, "array_size_mismatch", C::Unsupported,
-              "the bytes given to the writer are not shape x itemsize"},
+              "a caller's buffer is not the size the array needs (shape x itemsize)"},
 
     ErrorInfo{ErrorCode::ZipNoEndRecord, "zip_no_end_record", C::Malformed,
               "no end-of-central-directory record where a ZIP archive must have one"},

@@ -199,15 +199,12 @@ uint64_t scan_chunk_bytes(const NpyInfo& info) {
   return items_per_chunk * itemsize;  // <= max(chunk, itemsize): no wrap
 }
 
-// Known size (files, archive members): the payload was proven present, so its exact size is
-// allocated once and read straight into place, one chunk at a time, each chunk scanned while it
-// is still in cache.
-Result<Array> load_known_size(SequentialSource& source, NpyInfo info, const Limits& limits) {
-  NPYGUARD_ASSIGN_OR_RETURN(auto buffer,
-                            detail::PayloadBuffer::allocate(static_cast<size_t>(info.nbytes)));
+// Reads a payload proven present (known size) straight into `out` (exactly info.nbytes), one
+// chunk at a time, each chunk scanned (and bools normalised) while it is still in cache.
+Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::span<std::byte> out,
+                         const Limits& limits) {
   const PayloadScanner scanner(info.dtype);
   const uint64_t chunk_bytes = scan_chunk_bytes(info);
-  const std::span<std::byte> out = buffer->bytes();
   uint64_t done = 0;
   while (done < info.nbytes) {
     const auto want = static_cast<size_t>(std::min(chunk_bytes, info.nbytes - done));
@@ -224,6 +221,14 @@ Result<Array> load_known_size(SequentialSource& source, NpyInfo info, const Limi
     }
     done += want;
   }
+  return ok_status();
+}
+
+// Known size (files, archive members): the exact size is allocated once and filled in place.
+Result<Array> load_known_size(SequentialSource& source, NpyInfo info, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(auto buffer,
+                            detail::PayloadBuffer::allocate(static_cast<size_t>(info.nbytes)));
+  NPYGUARD_TRY(read_payload_into(source, info, buffer->bytes(), limits));
   const std::span<const std::byte> view = std::as_const(*buffer).bytes();
   return Array(std::move(info), std::move(buffer), view, false);
 }
@@ -321,6 +326,20 @@ Result<Array> read_npy_file(const std::string& path, const Limits& limits, FileA
   }
   detail::PreadSource source(file);
   return detail::load_sequential(source, limits);
+}
+
+Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte> out,
+                                   const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
+  detail::PreadSource source(file);
+  NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
+  NPYGUARD_TRY(check_known_size(info, file.size, limits));
+  if (info.nbytes != out.size()) {
+    return error_at(ErrorCode::ArraySizeMismatch, info.payload_offset,
+                    "the output buffer is not exactly the payload size");
+  }
+  NPYGUARD_TRY(read_payload_into(source, info, out, limits));
+  return info;
 }
 
 Result<Array> read_npy_stream(InputStream& in, const Limits& limits) {

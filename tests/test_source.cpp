@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <istream>
@@ -169,4 +170,36 @@ TEST_CASE("open failures and failing istreams are Io errors", "[source]") {
   REQUIRE_FALSE(thrown.ok());
   CHECK(thrown.error().code == ErrorCode::IoReadFailed);
   CHECK(std::string_view(thrown.error().detail) == "stream threw while reading");
+}
+
+TEST_CASE("read_npy_file_into fills the caller's buffer, validated like a load", "[source]") {
+  const std::string path = temp_path("into.npy");
+  Bytes payload(24);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::byte>(i + 1);
+  write_bytes(path, npy_file(simple_dict("'<i2'", "(3, 4)"), payload));
+  Bytes out(24, std::byte{0xEE});
+  auto info = read_npy_file_into(path, out);
+  REQUIRE(info.ok());
+  CHECK(info->shape == std::vector<uint64_t>{3, 4});
+  CHECK(out == payload);
+  // Wrong size: refused before anything is read.
+  Bytes small(23, std::byte{0xEE});
+  auto refused = read_npy_file_into(path, small);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::ArraySizeMismatch);
+  CHECK(std::all_of(small.begin(), small.end(), [](std::byte b) { return b == std::byte{0xEE}; }));
+  // Payload rules hold: a bad bool is refused, and normalised on request.
+  Bytes bools = bytes_of(std::string_view("\x00\x01\x05", 3));
+  write_bytes(path, npy_file(simple_dict("'|b1'", "(3,)"), bools));
+  Bytes three(3);
+  CHECK(read_npy_file_into(path, three).error().code == ErrorCode::InvalidBool);
+  Limits normalize;
+  normalize.normalize_bool = true;
+  REQUIRE(read_npy_file_into(path, three, normalize).ok());
+  CHECK(three == bytes_of(std::string_view("\x00\x01\x01", 3)));
+  // Truncated and trailing data as for read_npy_file.
+  write_bytes(path, npy_file(simple_dict("'|u1'", "(4,)"), Bytes(3)));
+  Bytes four(4);
+  CHECK(read_npy_file_into(path, four).error().code == ErrorCode::PayloadTruncated);
+  std::remove(path.c_str());
 }
