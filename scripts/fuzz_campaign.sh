@@ -14,6 +14,8 @@ built=$PWD/build/ossfuzz/out
 root=$PWD/build/fuzz-campaign
 [[ -d "$built" ]] || { echo "run scripts/fuzz_ci.sh first (it builds the targets)"; exit 1; }
 mkdir -p "$root/bin" "$root/artifacts" "$root/corpora" "$root/logs"
+# Unlink first: a binary still running from an earlier campaign cannot be overwritten in place.
+rm -f "$root"/bin/fuzz_*
 cp "$built"/fuzz_* "$root/bin/"
 
 targets=("$@")
