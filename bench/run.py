@@ -174,6 +174,8 @@ def tables(gb, numpy_t, proc):
             ("f8_be_256m.npy", "npyguard", "f8_be_256m.npy", "load (file order)"),
             ("f8_be_256m.npy", "npyguard_native", "f8_be_256m.npy/native",
              "load + to native order"),
+            ("f8_be_256m.npy", "npyguard_into_native", "f8_be_256m.npy/native",
+             "read_npy_file_into a reused buffer, native order"),
             ("f4_fortran_64m.npy", "npyguard", "f4_fortran_64m.npy", "load (Fortran order)"),
             ("f4_fortran_64m.npy", "npyguard_c_order", "f4_fortran_64m.npy/c_order",
              "load + to C order")]

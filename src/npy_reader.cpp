@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "byte_order.h"
 #include "npy_format.h"
 #include "npy_stream.h"
 #include "npyguard/npy.h"
@@ -202,7 +203,7 @@ uint64_t scan_chunk_bytes(const NpyInfo& info) {
 // Reads a payload proven present (known size) straight into `out` (exactly info.nbytes), one
 // chunk at a time, each chunk scanned (and bools normalised) while it is still in cache.
 Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::span<std::byte> out,
-                         const Limits& limits) {
+                         const Limits& limits, bool to_host_order = false) {
   const PayloadScanner scanner(info.dtype);
   const uint64_t chunk_bytes = scan_chunk_bytes(info);
   uint64_t done = 0;
@@ -219,6 +220,8 @@ Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::spa
       NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
       if (limits.normalize_bool) scanner.normalize_bools(chunk);
     }
+    // After the scan: it checks U code units in the file's byte order.
+    if (to_host_order) detail::swap_to_host(info.dtype, chunk);
     done += want;
   }
   return ok_status();
@@ -329,7 +332,7 @@ Result<Array> read_npy_file(const std::string& path, const Limits& limits, FileA
 }
 
 Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte> out,
-                                   const Limits& limits) {
+                                   const Limits& limits, IntoOptions options) {
   NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
   detail::PreadSource source(file);
   NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
@@ -338,7 +341,9 @@ Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte>
     return error_at(ErrorCode::ArraySizeMismatch, info.payload_offset,
                     "the output buffer is not exactly the payload size");
   }
-  NPYGUARD_TRY(read_payload_into(source, info, out, limits));
+  const bool swap = options.native_byte_order && detail::needs_swap_to_host(info.dtype);
+  NPYGUARD_TRY(read_payload_into(source, info, out, limits, swap));
+  if (swap) info.dtype = detail::with_host_order(info.dtype);
   return info;
 }
 

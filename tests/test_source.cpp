@@ -197,6 +197,33 @@ TEST_CASE("read_npy_file_into fills the caller's buffer, validated like a load",
   normalize.normalize_bool = true;
   REQUIRE(read_npy_file_into(path, three, normalize).ok());
   CHECK(three == bytes_of(std::string_view("\x00\x01\x01", 3)));
+  // Native byte order while reading: a big-endian record with a U field and a complex field
+  // comes out exactly as the Array conversion makes it, and the info says host order.
+  Bytes record;
+  append(record, std::string_view("\x00\x01\x02\x03", 4));   // >i4
+  append(record, std::string_view("\x00\x00\x00\x41\x00\x00\x00\x42", 8));  // >U2 "AB"
+  append(record, std::string_view("\x3f\x80\x00\x00\x40\x00\x00\x00", 8));  // >c8 1+2j
+  const Bytes big = npy_file(simple_dict("[('a', '>i4'), ('s', '>U2'), ('z', '>c8')]", "(1,)"),
+                             record);
+  write_bytes(path, big);
+  const auto loaded = read_npy(big);
+  REQUIRE(loaded.ok());
+  const auto converted = loaded->to_native_byte_order();
+  REQUIRE(converted.ok());
+  const Bytes expected(converted->bytes().begin(), converted->bytes().end());
+  CHECK(expected != record);
+  Bytes native(record.size());
+  auto swapped = read_npy_file_into(path, native, {}, {.native_byte_order = true});
+  REQUIRE(swapped.ok());
+  CHECK(native == expected);
+  CHECK(swapped->descr() == "[('a', '<i4'), ('s', '<U2'), ('z', '<c8')]");
+  // Bad U code units are caught in the file's order, before the swap.
+  Bytes bad_unicode = record;
+  bad_unicode[4] = std::byte{0xD8};  // 0xD8000041: above U+10FFFF
+  write_bytes(path, npy_file(simple_dict("[('a', '>i4'), ('s', '>U2'), ('z', '>c8')]", "(1,)"),
+                             bad_unicode));
+  CHECK(read_npy_file_into(path, native, {}, {.native_byte_order = true}).error().code ==
+        ErrorCode::InvalidUnicode);
   // Truncated and trailing data as for read_npy_file.
   write_bytes(path, npy_file(simple_dict("'|u1'", "(4,)"), Bytes(3)));
   Bytes four(4);

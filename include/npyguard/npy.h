@@ -153,10 +153,14 @@ Result<Array> read_npy_file(const std::string& path, const Limits& limits = {},
 // already allocated): validated exactly like read_npy_file, read straight into `out` with no
 // allocation of its own. `out` must be exactly the payload size (NpyInfo::nbytes, from
 // validate_npy_file or parse_npy_header), else array_size_mismatch before anything is read.
-// On error `out` may hold part of the data. Returns the file's metadata; the bytes are in file
-// order (use the Array conversions on a copy for another order).
+// On error `out` may hold part of the data. Returns the file's metadata.
+struct IntoOptions {
+  // Swap every leaf to host byte order as each chunk arrives (while it is in cache); the
+  // returned NpyInfo then describes the host-order dtype.
+  bool native_byte_order = false;
+};
 Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte> out,
-                                   const Limits& limits = {});
+                                   const Limits& limits = {}, IntoOptions options = {});
 // Loads from a stream. Memory grows with the bytes actually received (never with a size the
 // header merely claims) and stops at the declared payload size.
 Result<Array> read_npy_stream(InputStream& in, const Limits& limits = {});
