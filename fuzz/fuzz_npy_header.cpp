@@ -23,18 +23,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto general = npyguard::detail::parse_header_text_general(text, base, encoding, limits);
     NPYGUARD_FUZZ_ASSERT(fields.ok() && general.ok());
     NPYGUARD_FUZZ_ASSERT(general->descr.kind == fields->descr.kind &&
-                         general->descr.text == fields->descr.text &&
                          general->descr.offset == fields->descr.offset &&
                          general->shape == fields->shape &&
                          general->shape_offset == fields->shape_offset &&
                          general->fortran_order == fields->fortran_order);
+    if (fields->dtype) {
+      // A record the fast path built must be exactly the general path's, which must not fail.
+      auto built = npyguard::detail::dtype_from_literal(general->descr, limits);
+      NPYGUARD_FUZZ_ASSERT(built.ok() && *built == *fields->dtype);
+    } else {
+      NPYGUARD_FUZZ_ASSERT(general->descr.text == fields->descr.text);
+    }
   }
   if (!fields.ok()) {
     NPYGUARD_FUZZ_ASSERT(fields.error().offset <= base + text.size());
     return 0;
   }
   NPYGUARD_FUZZ_ASSERT(fields->shape.size() <= limits.max_ndim);
-  auto dtype = npyguard::detail::dtype_from_literal(fields->descr, limits);
+  auto dtype = fields->dtype ? npyguard::Result<npyguard::DType>(*fields->dtype)
+                             : npyguard::detail::dtype_from_literal(fields->descr, limits);
   if (!dtype.ok()) {
     NPYGUARD_FUZZ_ASSERT(dtype.error().offset <= base + text.size());
     return 0;

@@ -2,7 +2,12 @@
 // has checked; any byte that is not exactly the canonical layout ends the match (nullopt).
 #include "header_fast_path.h"
 
+#include <array>
+#include <optional>
+#include <string>
 #include <string_view>
+
+#include "dtype_literal.h"
 
 namespace npyguard::detail {
 namespace {
@@ -30,7 +35,7 @@ class Matcher {
   size_t position() const { return pos_; }
 
   // A type string: letters, digits and < > | [ ] only (no quote, backslash or escape).
-  bool type_string(std::string& out) {
+  std::optional<std::string_view> type_string() {
     const size_t start = pos_;
     while (pos_ < text_.size() && pos_ - start <= kMaxTypeString) {
       const auto c = static_cast<char>(text_[pos_]);
@@ -38,10 +43,22 @@ class Matcher {
                            (c >= '0' && c <= '9') || c == '<' || c == '>' || c == '|' ||
                            c == '[' || c == ']';
       if (!allowed) break;
-      out += c;
       ++pos_;
     }
-    return pos_ > start && pos_ - start <= kMaxTypeString;
+    if (pos_ == start || pos_ - start > kMaxTypeString) return std::nullopt;
+    return view(start);
+  }
+
+  // A field name as repr() writes it in single quotes: printable ASCII other than the quote and
+  // the backslash (so no escapes), possibly empty.
+  std::string_view plain_name() {
+    const size_t start = pos_;
+    while (pos_ < text_.size()) {
+      const auto c = static_cast<unsigned char>(text_[pos_]);
+      if (c < 0x20 || c >= 0x7F || c == '\'' || c == '\\') break;
+      ++pos_;
+    }
+    return view(start);
   }
 
   // A dimension: digits without a leading zero (a lone 0 is fine), at most `max_digits`.
@@ -67,6 +84,10 @@ class Matcher {
   }
 
  private:
+  std::string_view view(size_t start) const {
+    return {reinterpret_cast<const char*>(text_.data()) + start, pos_ - start};  // NOLINT
+  }
+
   std::span<const std::byte> text_;
   size_t pos_ = 0;
 };
@@ -78,11 +99,30 @@ std::optional<HeaderFields> match_canonical_header(std::span<const std::byte> te
   Matcher m(text);
   HeaderFields fields;
   if (!m.literal("{'descr': ")) return std::nullopt;
-  fields.descr.kind = Literal::Kind::String;
   fields.descr.offset = base_offset + m.position();
-  if (!m.literal("'") || !m.type_string(fields.descr.text) || !m.literal("', 'fortran_order': ")) {
-    return std::nullopt;
+  if (m.literal("[")) {
+    // [('name', 'type'), ...]: built straight into a DType.
+    fields.descr.kind = Literal::Kind::List;
+    std::array<SimpleField, kMaxSimpleFields> entries;
+    size_t count = 0;
+    do {
+      if (count == entries.size() || !m.literal("('")) return std::nullopt;
+      const std::string_view name = m.plain_name();
+      if (!m.literal("', '")) return std::nullopt;
+      const auto type = m.type_string();
+      if (!type || !m.literal("')")) return std::nullopt;
+      entries[count++] = SimpleField{.name = name, .type_string = *type};
+    } while (m.literal(", "));
+    if (!m.literal("]")) return std::nullopt;
+    fields.dtype = record_from_simple_fields(std::span(entries).first(count), limits);
+    if (!fields.dtype) return std::nullopt;
+  } else {
+    fields.descr.kind = Literal::Kind::String;
+    const auto type = m.literal("'") ? m.type_string() : std::nullopt;
+    if (!type || !m.literal("'")) return std::nullopt;
+    fields.descr.text = std::string(*type);
   }
+  if (!m.literal(", 'fortran_order': ")) return std::nullopt;
   if (m.literal("True")) {
     fields.fortran_order = true;
   } else if (m.literal("False")) {

@@ -1,7 +1,9 @@
-// Recognises the one header layout NumPy's np.save writes for a non-structured dtype,
+// Recognises the header layout NumPy's np.save writes,
 //   {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   + spaces + '\n'
-// byte for byte, without building a literal tree: most headers a loader sees, at several times
-// the general parser's speed. It only ever accepts text the general parser accepts with the same
+// byte for byte, without building a literal tree, for a type string or a record of up to 64
+// plain fields ([('a', '<i4'), ('', '|V4'), ...] with printable ASCII names; no titles,
+// subarrays or nesting): most headers a loader sees, at several times the general parser's
+// speed. It only ever accepts text the general parser accepts with the same
 // result (fuzz_npy_header checks both on every input); anything else, valid or not, is left to
 // the general parser, which also produces every error.
 #pragma once

@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "header_lexer.h"
+#include "npyguard/dtype.h"
 #include "npyguard/limits.h"
 #include "npyguard/result.h"
 
@@ -35,7 +37,8 @@ struct Literal {
 Result<Literal> parse_single_literal(HeaderLexer& lexer);
 
 struct HeaderFields {
-  Literal descr;
+  Literal descr;  // the fast path sets only kind and offset, and sets dtype instead
+  std::optional<DType> dtype;
   std::vector<uint64_t> shape;
   uint64_t shape_offset = 0;  // file offset of the shape tuple, for size errors
   bool fortran_order = false;

@@ -77,7 +77,9 @@ Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::
   NPYGUARD_ASSIGN_OR_RETURN(
       HeaderFields fields,
       parse_header_text(header_text, preamble.header_offset, preamble.encoding, limits));
-  NPYGUARD_ASSIGN_OR_RETURN(DType dtype, dtype_from_literal(fields.descr, limits));
+  // The header fast path builds simple records itself; everything else is built here.
+  NPYGUARD_ASSIGN_OR_RETURN(DType dtype, fields.dtype ? Result<DType>(std::move(*fields.dtype))
+                                                      : dtype_from_literal(fields.descr, limits));
 
   const uint64_t descr_offset = fields.descr.offset;
   if (dtype.kind == DTypeKind::Structured && !limits.allow_structured) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "dtype_literal.h"
 #include "header_fast_path.h"
 #include "header_parser.h"
 #include "npyguard/npy.h"
@@ -229,6 +230,7 @@ TEST_CASE("the canonical fast path matches np.save's layout and agrees with the 
   // Every NumPy-written fixture: a simple dtype written by np.save must take the fast path, and
   // for every file the fast path's result (when it matches) equals the general parser's.
   size_t matched = 0;
+  size_t matched_records = 0;
   for (const auto& entry : std::filesystem::directory_iterator(
            std::filesystem::path(NPYGUARD_SOURCE_DIR) / "tests/fixtures/npy")) {
     if (entry.path().extension() != ".npy") continue;
@@ -245,14 +247,23 @@ TEST_CASE("the canonical fast path matches np.save's layout and agrees with the 
     if (!structured && !legacy) CHECK(fast.has_value());
     if (!fast) continue;
     ++matched;
+    matched_records += fast->dtype.has_value();
     REQUIRE(general.ok());
-    CHECK(fast->descr.text == general->descr.text);
+    if (fast->dtype) {
+      auto built = detail::dtype_from_literal(general->descr, limits);
+      REQUIRE(built.ok());
+      CHECK(*built == *fast->dtype);
+    } else {
+      CHECK(fast->descr.text == general->descr.text);
+    }
+    CHECK(fast->descr.kind == general->descr.kind);
     CHECK(fast->descr.offset == general->descr.offset);
     CHECK(fast->shape == general->shape);
     CHECK(fast->shape_offset == general->shape_offset);
     CHECK(fast->fortran_order == general->fortran_order);
   }
   CHECK(matched > 50);
+  CHECK(matched_records > 3);
 
   // Valid but not canonical, or not valid: left to the general parser.
   const auto bytes_with_newline = [](std::string dict) {
@@ -277,6 +288,41 @@ TEST_CASE("the canonical fast path matches np.save's layout and agrees with the 
     INFO(dict);
     CHECK_FALSE(detail::match_canonical_header(bytes_with_newline(dict), 10, limits));
   }
+  // Records the fast path leaves to the general parser: its errors, and forms it does not build.
+  for (const char* dict : {
+           "{'descr': [('a', '<i4'), ('a', '<f8')], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [('', '<i4')], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [('a', '|O')], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [('a', '<i4', (2,))], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [(('t', 'a'), '<i4')], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [('a', [('b', '<i4')])], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [(\"it's\", '<i4')], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [('a\\tb', '<i4')], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [('a', '<i4'),], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [], 'fortran_order': False, 'shape': (3,), }",
+           "{'descr': [('a', '|V2000000000'), ('b', '|V2000000000')], 'fortran_order': False, "
+           "'shape': (3,), }",
+       }) {
+    INFO(dict);
+    CHECK_FALSE(detail::match_canonical_header(bytes_with_newline(dict), 10, limits));
+  }
+  std::string wide = "{'descr': [";
+  for (size_t i = 0; i <= detail::kMaxSimpleFields; ++i) {
+    wide += "('f" + std::to_string(i) + "', '<i4'), ";
+  }
+  wide.resize(wide.size() - 2);
+  wide += "], 'fortran_order': False, 'shape': (3,), }";
+  CHECK_FALSE(detail::match_canonical_header(bytes_with_newline(wide), 10, limits));
+  // Padding is dropped as the general parser drops it.
+  const auto padded = detail::match_canonical_header(
+      bytes_with_newline("{'descr': [('a', '<i4'), ('', '|V4'), ('b', '>f8')], "
+                         "'fortran_order': False, 'shape': (3,), }"),
+      10, limits);
+  REQUIRE(padded);
+  REQUIRE(padded->dtype);
+  CHECK(padded->dtype->itemsize == 16);
+  REQUIRE(padded->dtype->fields.size() == 2);
+  CHECK(padded->dtype->fields[1].offset == 8);
   const Bytes no_newline = bytes_of("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }");
   CHECK_FALSE(detail::match_canonical_header(no_newline, 10, limits));
   // Limits apply: more dimensions or digits than allowed is the general parser's error to give.
