@@ -91,8 +91,8 @@ bool needs_swap_to_host(const DType& dtype) {
     return std::any_of(dtype.fields.begin(), dtype.fields.end(),
                        [](const Field& field) { return needs_swap_to_host(field.dtype); });
   }
-  return dtype.byte_order != ByteOrder::NotApplicable && dtype.byte_order != kHostOrder &&
-         dtype.itemsize > 0;
+  // A zero-size leaf ('>U0') has no bytes to swap, but its dtype still changes order.
+  return dtype.byte_order != ByteOrder::NotApplicable && dtype.byte_order != kHostOrder;
 }
 
 }  // namespace npyguard::detail

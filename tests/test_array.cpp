@@ -224,3 +224,19 @@ TEST_CASE("Fortran to C conversion agrees with element access for random shapes"
     CHECK(all_equal);
   }
 }
+
+TEST_CASE("zero-size big-endian leaves still change order", "[array]") {
+  // Found by fuzz_npy: '>U0' has no bytes to swap, but the native copy must not call itself
+  // big-endian (corpus/regressions/fuzz_npy/2026-11-25-zero-size-big-endian-leaf-*).
+  const std::vector<std::pair<const char*, size_t>> cases = {
+      {"'>U0'", 0}, {"[('v', '>U0'), ('w', '|i1')]", 2}, {"[('a', [('v', '>U0')])]", 0}};
+  for (const auto& [descr, payload_bytes] : cases) {
+    INFO(descr);
+    const Bytes file = npy_file(simple_dict(descr, "(2,)"), Bytes(payload_bytes));
+    const Array array = load(file);
+    auto native = array.to_native_byte_order();
+    REQUIRE(native.ok());
+    CHECK_FALSE(native->dtype().has_big_endian());
+    CHECK(native->nbytes() == array.nbytes());
+  }
+}
