@@ -135,20 +135,17 @@ std::optional<HeaderFields> match_canonical_header(std::span<const std::byte> te
   if (!m.literal("(")) return std::nullopt;
   const size_t max_digits = std::min<size_t>(limits.max_dim_digits, kMaxFastDigits);
   // "()", "(n,)" or "(n, m, ...)" exactly as repr() writes a tuple.
-  while (!m.peek(')')) {
-    uint64_t dim = 0;
-    if (fields.shape.size() == limits.max_ndim || !m.dimension(max_digits, dim)) {
-      return std::nullopt;
+  if (!m.literal(")")) {
+    while (true) {
+      uint64_t dim = 0;
+      if (fields.shape.size() == limits.max_ndim || !m.dimension(max_digits, dim)) {
+        return std::nullopt;
+      }
+      fields.shape.push_back(dim);
+      if (fields.shape.size() == 1 ? m.literal(",)") : m.literal(")")) break;
+      if (!m.literal(", ")) return std::nullopt;
     }
-    fields.shape.push_back(dim);
-    if (fields.shape.size() == 1 && m.literal(",)")) break;
-    if (m.peek(')')) {
-      if (fields.shape.size() == 1) return std::nullopt;  // "(3)" is not a tuple
-      break;
-    }
-    if (!m.literal(", ")) return std::nullopt;
   }
-  if (m.peek(')') && !m.literal(")")) return std::nullopt;
   if (!m.literal(", }") || !m.padding_to_end()) return std::nullopt;
   return fields;
 }

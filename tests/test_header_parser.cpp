@@ -273,6 +273,10 @@ TEST_CASE("the canonical fast path matches np.save's layout and agrees with the 
   for (const char* dict : {
            "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4,), }",  // trailing comma
            "{'descr': '<f8', 'fortran_order': False, 'shape': (3,4), }",    // no space
+           // Found by fuzz_npy_header: an extra ')' after a 1-d shape was consumed.
+           "{'descr': '|S5', 'fortran_order': False, 'shape': (5,)), }",
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4)), }",
+           "{'descr': '<f8', 'fortran_order': False, 'shape': ()), }",
            "{'descr': '<f8', 'fortran_order': False, 'shape': (3), }",      // not a tuple
            "{'descr': '<f8', 'fortran_order': False, 'shape': (3L,), }",    // Python 2 long
            "{'descr': '<f8', 'fortran_order': False, 'shape': (03,), }",    // leading zero
