@@ -159,7 +159,8 @@ void npyguard_load(benchmark::State& state, const std::string& name, Then then) 
 }
 
 // read_npy_file_into a buffer the caller reuses (already faulted in, like read_prefaulted's).
-void npyguard_into(benchmark::State& state, const std::string& name, bool native) {
+void npyguard_into(benchmark::State& state, const std::string& name, bool native,
+                   bool c_order) {
   const std::string path = input(name);
   const Limits limits;
   const auto info = must(npyguard::validate_npy_file(path, limits));
@@ -167,7 +168,8 @@ void npyguard_into(benchmark::State& state, const std::string& name, bool native
   std::memset(buffer.data(), 1, buffer.size);
   const std::span<std::byte> out(buffer.data(), buffer.size);
   for (auto _ : state) {
-    auto read = must(npyguard::read_npy_file_into(path, out, limits, {.native_byte_order = native}));
+    auto read = must(npyguard::read_npy_file_into(
+        path, out, limits, {.native_byte_order = native, .c_order = c_order}));
     benchmark::DoNotOptimize(read);
     benchmark::ClobberMemory();
   }
@@ -263,14 +265,18 @@ void register_all() {
     RegisterBenchmark(("load/" + name + "/read_fresh").c_str(), read_fresh, name)->UseRealTime();
     RegisterBenchmark(("load/" + name + "/npyguard").c_str(), npyguard_load, name, Then::Nothing)
         ->UseRealTime();
-    RegisterBenchmark(("load/" + name + "/npyguard_into").c_str(), npyguard_into, name, false)
+    RegisterBenchmark(("load/" + name + "/npyguard_into").c_str(), npyguard_into, name, false,
+                      false)
         ->UseRealTime();
   }
   RegisterBenchmark("load/f8_be_256m.npy/npyguard_native", npyguard_load,
                     std::string("f8_be_256m.npy"), Then::Native)
       ->UseRealTime();
   RegisterBenchmark("load/f8_be_256m.npy/npyguard_into_native", npyguard_into,
-                    std::string("f8_be_256m.npy"), true)
+                    std::string("f8_be_256m.npy"), true, false)
+      ->UseRealTime();
+  RegisterBenchmark("load/f4_fortran_64m.npy/npyguard_into_c_order", npyguard_into,
+                    std::string("f4_fortran_64m.npy"), false, true)
       ->UseRealTime();
   RegisterBenchmark("load/f4_fortran_64m.npy/npyguard_c_order", npyguard_load,
                     std::string("f4_fortran_64m.npy"), Then::COrder)

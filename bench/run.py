@@ -178,7 +178,9 @@ def tables(gb, numpy_t, proc):
              "read_npy_file_into a reused buffer, native order"),
             ("f4_fortran_64m.npy", "npyguard", "f4_fortran_64m.npy", "load (Fortran order)"),
             ("f4_fortran_64m.npy", "npyguard_c_order", "f4_fortran_64m.npy/c_order",
-             "load + to C order")]
+             "load + to C order"),
+            ("f4_fortran_64m.npy", "npyguard_into_c_order", "f4_fortran_64m.npy/c_order",
+             "read_npy_file_into a reused buffer, C order")]
     for file, ours_name, numpy_name, label in rows:
         ours = gb[f"load/{file}/{ours_name}"]
         faulted = gb[f"load/{file}/read_prefaulted"]

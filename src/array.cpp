@@ -85,38 +85,15 @@ Result<Array> Array::to_c_order() const {
     return Array(std::move(info), owner_, payload_, zero_copy_);
   }
   // Dimensions of 1 do not move bytes; dropping them leaves the same conversion.
-  std::vector<size_t> dims;
-  for (uint64_t d : info_.shape) {
-    if (d > 1) dims.push_back(static_cast<size_t>(d));  // each <= count, which fits size_t
-  }
-  const auto itemsize = static_cast<size_t>(info_.dtype.itemsize);
+  const std::vector<size_t> dims = detail::long_dims(info_.shape);
   NPYGUARD_ASSIGN_OR_RETURN(auto result, detail::PayloadBuffer::allocate(payload_.size()));
-  // A Fortran array of dims (d0, d1, ..., dn) is the C array of (dn, ..., d1, d0). Transposing it
-  // as a (d1*...*dn) x d0 matrix puts d0 first; each row is then a Fortran array of (d1, ..., dn),
-  // converted the same way. That is n-1 passes, ping-ponging between two buffers so the last one
-  // lands in `result`.
   std::shared_ptr<detail::PayloadBuffer> scratch;
   if (dims.size() > 2) {
     NPYGUARD_ASSIGN_OR_RETURN(scratch, detail::PayloadBuffer::allocate(payload_.size()));
   }
-  const size_t passes = dims.size() - 1;
-  std::span<const std::byte> from = payload_;
-  size_t rows_outer = 1;  // independent sub-arrays already split off in front
-  for (size_t pass = 0; pass < passes; ++pass) {
-    // The last pass writes `result`; earlier ones alternate so that holds.
-    const bool to_result = (passes - pass) % 2 == 1;
-    const std::span<std::byte> to = to_result ? result->bytes() : scratch->bytes();
-    const size_t first = dims[pass];
-    size_t rest = 1;
-    for (size_t k = pass + 1; k < dims.size(); ++k) rest *= dims[k];
-    const size_t block = first * rest * itemsize;
-    for (size_t r = 0; r < rows_outer; ++r) {
-      detail::transpose(from.subspan(r * block, block), to.subspan(r * block, block), rest, first,
-                        itemsize);
-    }
-    rows_outer *= first;
-    from = to;
-  }
+  detail::fortran_to_c(payload_, result->bytes(),
+                       scratch ? scratch->bytes() : std::span<std::byte>(), dims,
+                       static_cast<size_t>(info_.dtype.itemsize));
   const std::span<const std::byte> view = std::as_const(*result).bytes();
   return Array(std::move(info), std::move(result), view, false);
 }

@@ -15,6 +15,7 @@
 #include "npyguard/npy.h"
 #include "payload_buffer.h"
 #include "payload_scan.h"
+#include "transpose.h"
 #include "source.h"
 #include "util/byte_reader.h"
 #include "util/checked_math.h"
@@ -227,6 +228,61 @@ Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::spa
   return ok_status();
 }
 
+// Fortran order with exactly two dimensions longer than 1 (d0 rows, d1 columns, stored column
+// after column) into C order: whole columns (or pieces of one tall column) are read into a small
+// buffer, scanned, optionally swapped, and transposed straight into their place in `out`.
+Status read_fortran_2d_as_c(SequentialSource& source, const NpyInfo& info, size_t rows,
+                            size_t cols, std::span<std::byte> out, const Limits& limits,
+                            bool to_host_order) {
+  const PayloadScanner scanner(info.dtype);
+  const auto itemsize = static_cast<size_t>(info.itemsize());
+  const size_t column_bytes = rows * itemsize;  // <= nbytes
+  const bool whole_columns = column_bytes <= detail::kStreamChunkBytes;
+  const size_t columns_per_step =
+      whole_columns ? std::max<size_t>(1, detail::kStreamChunkBytes / column_bytes) : 1;
+  const size_t rows_per_step =
+      whole_columns ? rows : std::max<size_t>(1, detail::kStreamChunkBytes / itemsize);
+  NPYGUARD_ASSIGN_OR_RETURN(auto scratch, detail::PayloadBuffer::allocate(
+                                              columns_per_step * rows_per_step * itemsize));
+  uint64_t done = 0;
+  // Reads the next `count` items of the file, checked like any payload chunk.
+  auto next_items = [&](size_t count) -> Result<std::span<std::byte>> {
+    const auto chunk = scratch->bytes().first(count * itemsize);
+    NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
+    const uint64_t offset = info.payload_offset + done;
+    if (got < chunk.size()) {
+      return error_at(ErrorCode::PayloadTruncated, offset + got,
+                      "input ends before the declared payload size");
+    }
+    if (scanner.needed()) {
+      NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
+      if (limits.normalize_bool) scanner.normalize_bools(chunk);
+    }
+    if (to_host_order) detail::swap_to_host(info.dtype, chunk);
+    done += chunk.size();
+    return chunk;
+  };
+  for (size_t col = 0; col < cols;) {
+    if (whole_columns) {
+      const size_t count = std::min(columns_per_step, cols - col);
+      NPYGUARD_ASSIGN_OR_RETURN(auto chunk, next_items(count * rows));
+      // The chunk is `count` columns of `rows` items: row-major count x rows.
+      detail::transpose_into(chunk.data(), out.data() + col * itemsize, count, rows, cols,
+                             itemsize);
+      col += count;
+      continue;
+    }
+    for (size_t row = 0; row < rows; row += rows_per_step) {
+      const size_t count = std::min(rows_per_step, rows - row);
+      NPYGUARD_ASSIGN_OR_RETURN(auto chunk, next_items(count));
+      detail::transpose_into(chunk.data(), out.data() + (row * cols + col) * itemsize, 1, count,
+                             cols, itemsize);
+    }
+    ++col;
+  }
+  return ok_status();
+}
+
 // Known size (files, archive members): the exact size is allocated once and filled in place.
 Result<Array> load_known_size(SequentialSource& source, NpyInfo info, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(auto buffer,
@@ -342,8 +398,23 @@ Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte>
                     "the output buffer is not exactly the payload size");
   }
   const bool swap = options.native_byte_order && detail::needs_swap_to_host(info.dtype);
-  NPYGUARD_TRY(read_payload_into(source, info, out, limits, swap));
+  const std::vector<size_t> dims = info.fortran_order && options.c_order
+                                       ? detail::long_dims(info.shape)
+                                       : std::vector<size_t>();
+  if (dims.size() == 2) {
+    NPYGUARD_TRY(read_fortran_2d_as_c(source, info, dims[0], dims[1], out, limits, swap));
+  } else if (dims.size() > 2) {
+    // More dimensions: read in file order, then the whole-array conversion (two more buffers).
+    NPYGUARD_ASSIGN_OR_RETURN(auto file_order, detail::PayloadBuffer::allocate(out.size()));
+    NPYGUARD_ASSIGN_OR_RETURN(auto scratch, detail::PayloadBuffer::allocate(out.size()));
+    NPYGUARD_TRY(read_payload_into(source, info, file_order->bytes(), limits, swap));
+    detail::fortran_to_c(std::as_const(*file_order).bytes(), out, scratch->bytes(), dims,
+                         static_cast<size_t>(info.itemsize()));
+  } else {
+    NPYGUARD_TRY(read_payload_into(source, info, out, limits, swap));
+  }
   if (swap) info.dtype = detail::with_host_order(info.dtype);
+  if (options.c_order) info.fortran_order = false;
   return info;
 }
 

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
+#include <vector>
 
 namespace npyguard::detail {
 
@@ -10,5 +12,20 @@ namespace npyguard::detail {
 // Both spans are rows * cols * itemsize bytes and do not overlap.
 void transpose(std::span<const std::byte> from, std::span<std::byte> to, size_t rows, size_t cols,
                size_t itemsize);
+
+// The same into a larger row-major matrix: element (r, c) of `from` goes to element
+// c * to_stride + r of `to` (strides in elements; to_stride >= rows). `to` must hold
+// ((cols - 1) * to_stride + rows) elements; the caller guarantees it.
+void transpose_into(const std::byte* from, std::byte* to, size_t rows, size_t cols,
+                    size_t to_stride, size_t itemsize);
+
+// The dimensions that move bytes in an order conversion: the shape without its 1s.
+std::vector<size_t> long_dims(std::span<const uint64_t> shape);
+
+// Fortran -> C order of a whole payload: `from` holds an array of `dims` (all > 1) in Fortran
+// order, `to` receives it in C order; `scratch` (same size) is needed when dims.size() > 2 and
+// may be empty otherwise. No span overlaps another.
+void fortran_to_c(std::span<const std::byte> from, std::span<std::byte> to,
+                  std::span<std::byte> scratch, std::span<const size_t> dims, size_t itemsize);
 
 }  // namespace npyguard::detail

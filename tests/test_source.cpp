@@ -10,6 +10,7 @@
 #include <istream>
 #include <stdexcept>
 #include <streambuf>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -228,5 +229,61 @@ TEST_CASE("read_npy_file_into fills the caller's buffer, validated like a load",
   write_bytes(path, npy_file(simple_dict("'|u1'", "(4,)"), Bytes(3)));
   Bytes four(4);
   CHECK(read_npy_file_into(path, four).error().code == ErrorCode::PayloadTruncated);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("read_npy_file_into in C order matches the Array conversions", "[source]") {
+  const std::string path = temp_path("into_c.npy");
+  std::mt19937_64 random(1125);
+  struct Case {
+    const char* descr;
+    const char* shape;
+  };
+  // Wide and tall (a column above the 1 MiB step: pieces of one column), odd item sizes,
+  // dimensions of 1, three and four dimensions (converted at the end).
+  const std::vector<Case> cases = {
+      {"'<f4'", "(37, 53)"},       {"'>f8'", "(300000, 3)"},   {"'|u1'", "(1, 70, 1, 9)"},
+      {"'>c16'", "(5, 7)"},        {"'|S3'", "(129, 2)"},      {"'<i2'", "(4, 5, 6)"},
+      {"[('a', '>i4'), ('b', '|b1')]", "(11, 13)"},             {"'>U2'", "(3, 4, 2, 5)"},
+      {"'<f8'", "(1, 1)"},         {"'|b1'", "(1000, 2000)"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.descr << " " << c.shape);
+    const Bytes probe = npy_file(simple_dict(c.descr, c.shape, true));
+    auto info = parse_npy_header(probe);
+    REQUIRE(info.ok());
+    Bytes payload(static_cast<size_t>(info->nbytes));
+    // 0 or 1 in one byte of every 4: valid bools, and valid code units in either byte order.
+    const size_t set_byte = std::string_view(c.descr).find(">U") != std::string_view::npos ? 3 : 0;
+    for (size_t i = 0; i < payload.size(); ++i) {
+      payload[i] = static_cast<std::byte>(i % 4 == set_byte ? random() % 2 : 0);
+    }
+    const Bytes file = npy_file(simple_dict(c.descr, c.shape, true), payload);
+    write_bytes(path, file);
+    const auto array = read_npy(file);
+    REQUIRE(array.ok());
+    for (const bool native : {false, true}) {
+      auto converted = native ? array->to_native_byte_order() : Result<Array>(*array);
+      REQUIRE(converted.ok());
+      auto expected = converted->to_c_order();
+      REQUIRE(expected.ok());
+      Bytes out(payload.size());
+      auto read = read_npy_file_into(path, out, {}, {.native_byte_order = native, .c_order = true});
+      REQUIRE(read.ok());
+      CHECK_FALSE(read->fortran_order);
+      CHECK(read->descr() == expected->info().descr());
+      CHECK(std::equal(out.begin(), out.end(), expected->bytes().begin(), expected->bytes().end()));
+    }
+  }
+  // A bad bool is reported at its file offset, as in every other path.
+  Bytes bools(6 * 7);
+  bools[23] = std::byte{2};
+  const Bytes bad = npy_file(simple_dict("'|b1'", "(6, 7)", true), bools);
+  write_bytes(path, bad);
+  Bytes out(bools.size());
+  auto refused = read_npy_file_into(path, out, {}, {.c_order = true});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::InvalidBool);
+  CHECK(refused.error().offset == payload_start(bad) + 23);
   std::remove(path.c_str());
 }

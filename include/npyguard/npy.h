@@ -158,6 +158,10 @@ struct IntoOptions {
   // Swap every leaf to host byte order as each chunk arrives (while it is in cache); the
   // returned NpyInfo then describes the host-order dtype.
   bool native_byte_order = false;
+  // Write a Fortran-ordered array in C order: with two dimensions longer than 1, each chunk is
+  // transposed into place as it arrives; with more, the file-order data is converted at the end
+  // (using two temporary buffers of the payload's size). The NpyInfo then says C order.
+  bool c_order = false;
 };
 Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte> out,
                                    const Limits& limits = {}, IntoOptions options = {});
