@@ -24,6 +24,17 @@ if [[ -d "${SRC:-/nonexistent}/re2" ]]; then
   cmake_extra+=(-DCMAKE_PREFIX_PATH="$work/deps")
 fi
 
+# The same for libdeflate (C): a static build the fuzzers link, found through its libdeflate.pc.
+if [[ -d "${SRC:-/nonexistent}/libdeflate" ]]; then
+  cmake -S "$SRC/libdeflate" -B "$work/libdeflate-build" -DCMAKE_BUILD_TYPE= \
+    -DCMAKE_C_COMPILER="$CC" -DCMAKE_C_FLAGS="$CFLAGS" -DLIBDEFLATE_BUILD_SHARED_LIB=OFF \
+    -DLIBDEFLATE_BUILD_GZIP=OFF -DCMAKE_INSTALL_PREFIX="$work/deps" -DCMAKE_INSTALL_LIBDIR=lib
+  cmake --build "$work/libdeflate-build" -j"$jobs"
+  cmake --install "$work/libdeflate-build"
+  export PKG_CONFIG_PATH="$work/deps/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+  [[ ${#cmake_extra[@]} -gt 0 ]] || cmake_extra+=(-DCMAKE_PREFIX_PATH="$work/deps")
+fi
+
 # CMAKE_BUILD_TYPE is empty: the engine's CXXFLAGS decide optimisation and sanitizers.
 cmake -S "$project_dir" -B "$work/npyguard-build" -DCMAKE_BUILD_TYPE= \
   -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
