@@ -349,6 +349,38 @@ Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
   return Array(std::move(info), std::move(buffer), view, false);
 }
 
+Result<NpyInfo> read_sequential_into(SequentialSource& source, std::span<std::byte> out,
+                                     const Limits& limits, IntoOptions options,
+                                     std::optional<uint64_t> member_size) {
+  NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
+  NPYGUARD_TRY(check_member_size(info, member_size, limits));
+  const auto total = source.total_size();
+  if (!total) return error_at(ErrorCode::Internal, 0, "a sized source is needed");
+  NPYGUARD_TRY(check_known_size(info, *total, limits));
+  if (info.nbytes != out.size()) {
+    return error_at(ErrorCode::ArraySizeMismatch, info.payload_offset,
+                    "the output buffer is not exactly the payload size");
+  }
+  const bool swap = options.native_byte_order && needs_swap_to_host(info.dtype);
+  const std::vector<size_t> dims =
+      info.fortran_order && options.c_order ? long_dims(info.shape) : std::vector<size_t>();
+  if (dims.size() == 2) {
+    NPYGUARD_TRY(read_fortran_2d_as_c(source, info, dims[0], dims[1], out, limits, swap));
+  } else if (dims.size() > 2) {
+    // More dimensions: read in file order, then the whole-array conversion (two more buffers).
+    NPYGUARD_ASSIGN_OR_RETURN(auto file_order, PayloadBuffer::allocate(out.size()));
+    NPYGUARD_ASSIGN_OR_RETURN(auto scratch, PayloadBuffer::allocate(out.size()));
+    NPYGUARD_TRY(read_payload_into(source, info, file_order->bytes(), limits, swap));
+    fortran_to_c(std::as_const(*file_order).bytes(), out, scratch->bytes(), dims,
+                 static_cast<size_t>(info.itemsize()));
+  } else {
+    NPYGUARD_TRY(read_payload_into(source, info, out, limits, swap));
+  }
+  if (swap) info.dtype = with_host_order(info.dtype);
+  if (options.c_order) info.fortran_order = false;
+  return info;
+}
+
 Result<Array> load_owned(std::shared_ptr<const PayloadBuffer> file, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(ParsedNpy parsed, parse_in_memory(file->bytes(), limits));
   return make_array(std::move(parsed), std::move(file), limits);
@@ -391,31 +423,7 @@ Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte>
                                    const Limits& limits, IntoOptions options) {
   NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
   detail::PreadSource source(file);
-  NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, read_header_sequential(source, limits));
-  NPYGUARD_TRY(check_known_size(info, file.size, limits));
-  if (info.nbytes != out.size()) {
-    return error_at(ErrorCode::ArraySizeMismatch, info.payload_offset,
-                    "the output buffer is not exactly the payload size");
-  }
-  const bool swap = options.native_byte_order && detail::needs_swap_to_host(info.dtype);
-  const std::vector<size_t> dims = info.fortran_order && options.c_order
-                                       ? detail::long_dims(info.shape)
-                                       : std::vector<size_t>();
-  if (dims.size() == 2) {
-    NPYGUARD_TRY(read_fortran_2d_as_c(source, info, dims[0], dims[1], out, limits, swap));
-  } else if (dims.size() > 2) {
-    // More dimensions: read in file order, then the whole-array conversion (two more buffers).
-    NPYGUARD_ASSIGN_OR_RETURN(auto file_order, detail::PayloadBuffer::allocate(out.size()));
-    NPYGUARD_ASSIGN_OR_RETURN(auto scratch, detail::PayloadBuffer::allocate(out.size()));
-    NPYGUARD_TRY(read_payload_into(source, info, file_order->bytes(), limits, swap));
-    detail::fortran_to_c(std::as_const(*file_order).bytes(), out, scratch->bytes(), dims,
-                         static_cast<size_t>(info.itemsize()));
-  } else {
-    NPYGUARD_TRY(read_payload_into(source, info, out, limits, swap));
-  }
-  if (swap) info.dtype = detail::with_host_order(info.dtype);
-  if (options.c_order) info.fortran_order = false;
-  return info;
+  return detail::read_sequential_into(source, out, limits, options);
 }
 
 Result<Array> read_npy_stream(InputStream& in, const Limits& limits) {

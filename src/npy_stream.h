@@ -18,6 +18,11 @@ Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limi
 Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
                               std::optional<uint64_t> member_size = std::nullopt);
 
+// The payload into a caller's buffer (see read_npy_file_into); the source must know its size.
+Result<NpyInfo> read_sequential_into(SequentialSource& source, std::span<std::byte> out,
+                                     const Limits& limits, IntoOptions options,
+                                     std::optional<uint64_t> member_size = std::nullopt);
+
 // A whole .npy file already in memory the library owns (an inflated member): validated like
 // read_npy, and the Array views `file` (keeping it alive) instead of copying the payload.
 Result<Array> load_owned(std::shared_ptr<const PayloadBuffer> file, const Limits& limits);

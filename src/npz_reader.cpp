@@ -476,6 +476,13 @@ Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
   return arrays;
 }
 
+Result<NpyInfo> NpzArchive::read_into(size_t index, std::span<std::byte> out,
+                                       IntoOptions options) const {
+  return with_member<NpyInfo>(*state_, index, [&](MemberSource& member, uint64_t size) {
+    return detail::read_sequential_into(member, out, state_->limits, options, size);
+  });
+}
+
 Result<NpyInfo> NpzArchive::validate(size_t index) const {
   return with_member<NpyInfo>(*state_, index, [&](MemberSource& member, uint64_t size) {
     return detail::validate_sequential(member, state_->limits, size);

@@ -279,3 +279,45 @@ TEST_CASE("read_all loads members in parallel with read()'s results", "[npz]") {
     CHECK(all.error().offset == expected.error().offset);
   }
 }
+
+TEST_CASE("read_into fills a caller's buffer with a member, end and CRC verified", "[npz]") {
+  for (const char* name : {"savez_compressed.npz", "savez_stored.npz",
+                           "savez_compressed_nonseekable.npz"}) {
+    INFO(name);
+    auto archive = NpzArchive::open_file(kNpzDir + name);
+    REQUIRE(archive.ok());
+    for (size_t i = 0; i < archive->members().size(); ++i) {
+      auto whole = archive->read(i);
+      REQUIRE(whole.ok());
+      Bytes out(whole->nbytes());
+      auto info = archive->read_into(i, out);
+      REQUIRE(info.ok());
+      CHECK(info->descr() == whole->info().descr());
+      CHECK(std::equal(out.begin(), out.end(), whole->bytes().begin(), whole->bytes().end()));
+      Bytes wrong(whole->nbytes() + 1);
+      CHECK(archive->read_into(i, wrong).error().code == ErrorCode::ArraySizeMismatch);
+    }
+  }
+  // A corrupted deflate member: the CRC (or the stream) fails, with the member's index.
+  DType u4{.kind = DTypeKind::UnsignedInt, .byte_order = ByteOrder::Little, .itemsize = 4};
+  const std::vector<uint64_t> shape = {2048};
+  Bytes payload(2048 * 4);
+  for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<std::byte>(i % 7);
+  const std::vector<NpzWriteMember> members = {
+      {.key = "x", .array = {.dtype = &u4, .shape = shape, .bytes = payload}}};
+  for (auto compression : {NpzCompression::Stored, NpzCompression::Deflate}) {
+    auto bytes = encode_npz(members, {.compression = compression});
+    REQUIRE(bytes.ok());
+    auto clean = NpzArchive::open(*bytes);
+    REQUIRE(clean.ok());
+    const NpzMember& member = clean->members()[0];
+    (*bytes)[member.data_offset + member.compressed_size - 3] ^= std::byte{0x10};
+    auto archive = NpzArchive::open(*bytes);
+    REQUIRE(archive.ok());
+    Bytes out(payload.size());
+    auto refused = archive->read_into(0, out);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().member == 0);
+    CHECK(refused.error().code == archive->read(0).error().code);
+  }
+}
