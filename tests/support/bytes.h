@@ -23,8 +23,11 @@ inline Bytes bytes_of(std::string_view text) {
 
 inline void append(Bytes& out, const Bytes& more) { out.insert(out.end(), more.begin(), more.end()); }
 inline void append(Bytes& out, std::string_view text) { append(out, bytes_of(text)); }
+// `width` little-endian bytes of `value`; bytes beyond the eighth are zero (a run of zero fields).
 inline void append_le(Bytes& out, uint64_t value, int width) {
-  for (int i = 0; i < width; ++i) out.push_back(static_cast<std::byte>((value >> (8 * i)) & 0xFF));
+  for (int i = 0; i < width; ++i) {
+    out.push_back(static_cast<std::byte>(i < 8 ? (value >> (8 * i)) & 0xFF : 0));
+  }
 }
 
 // A .npy preamble for `major`.0 followed by `header` verbatim (no padding, no newline added).
