@@ -31,7 +31,6 @@ class Matcher {
     pos_ += expected.size();
     return true;
   }
-  bool peek(char c) const { return pos_ < text_.size() && static_cast<char>(text_[pos_]) == c; }
   size_t position() const { return pos_; }
 
   // A type string: letters, digits and < > | [ ] only (no quote, backslash or escape).
