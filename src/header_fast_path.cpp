@@ -2,6 +2,7 @@
 // has checked; any byte that is not exactly the canonical layout ends the match (nullopt).
 #include "header_fast_path.h"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
