@@ -201,8 +201,28 @@ uint64_t scan_chunk_bytes(const NpyInfo& info) {
   return items_per_chunk * itemsize;  // <= max(chunk, itemsize): no wrap
 }
 
+// Fills `chunk` with the payload bytes that start at `done` (relative to the payload), then
+// scans them (and normalises bools) and, if asked, swaps them to host order while in cache.
+Status read_checked_chunk(SequentialSource& source, const NpyInfo& info,
+                          const PayloadScanner& scanner, std::span<std::byte> chunk,
+                          uint64_t done, const Limits& limits, bool to_host_order) {
+  NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
+  const uint64_t offset = info.payload_offset + done;
+  if (got < chunk.size()) {
+    return error_at(ErrorCode::PayloadTruncated, offset + got,
+                    "input ends before the declared payload size");
+  }
+  if (scanner.needed()) {
+    NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
+    if (limits.normalize_bool) scanner.normalize_bools(chunk);
+  }
+  // After the scan: it checks U code units in the file's byte order.
+  if (to_host_order) detail::swap_to_host(info.dtype, chunk);
+  return ok_status();
+}
+
 // Reads a payload proven present (known size) straight into `out` (exactly info.nbytes), one
-// chunk at a time, each chunk scanned (and bools normalised) while it is still in cache.
+// chunk at a time.
 Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::span<std::byte> out,
                          const Limits& limits, bool to_host_order = false) {
   const PayloadScanner scanner(info.dtype);
@@ -210,19 +230,9 @@ Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::spa
   uint64_t done = 0;
   while (done < info.nbytes) {
     const auto want = static_cast<size_t>(std::min(chunk_bytes, info.nbytes - done));
-    const auto chunk = out.subspan(static_cast<size_t>(done), want);
-    NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
-    const uint64_t offset = info.payload_offset + done;
-    if (got < want) {
-      return error_at(ErrorCode::PayloadTruncated, offset + got,
-                      "input ends before the declared payload size");
-    }
-    if (scanner.needed()) {
-      NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
-      if (limits.normalize_bool) scanner.normalize_bools(chunk);
-    }
-    // After the scan: it checks U code units in the file's byte order.
-    if (to_host_order) detail::swap_to_host(info.dtype, chunk);
+    NPYGUARD_TRY(read_checked_chunk(source, info, scanner,
+                                    out.subspan(static_cast<size_t>(done), want), done, limits,
+                                    to_host_order));
     done += want;
   }
   return ok_status();
@@ -248,17 +258,7 @@ Status read_fortran_2d_as_c(SequentialSource& source, const NpyInfo& info, size_
   // Reads the next `count` items of the file, checked like any payload chunk.
   auto next_items = [&](size_t count) -> Result<std::span<std::byte>> {
     const auto chunk = scratch->bytes().first(count * itemsize);
-    NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
-    const uint64_t offset = info.payload_offset + done;
-    if (got < chunk.size()) {
-      return error_at(ErrorCode::PayloadTruncated, offset + got,
-                      "input ends before the declared payload size");
-    }
-    if (scanner.needed()) {
-      NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
-      if (limits.normalize_bool) scanner.normalize_bools(chunk);
-    }
-    if (to_host_order) detail::swap_to_host(info.dtype, chunk);
+    NPYGUARD_TRY(read_checked_chunk(source, info, scanner, chunk, done, limits, to_host_order));
     done += chunk.size();
     return chunk;
   };

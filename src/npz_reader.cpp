@@ -17,6 +17,7 @@
 
 #include "inflate.h"
 #include "member_policy.h"
+#include "npy_format.h"
 #include "npy_stream.h"
 #include "npyguard/npz.h"
 #include "payload_buffer.h"
@@ -392,7 +393,15 @@ std::optional<Array> load_deflate_whole(const NpzArchive::State& state, const Zi
   const auto compressed_size = detail::checked_narrow<size_t>(entry.compressed_size);
   const auto size = detail::checked_narrow<size_t>(entry.uncompressed_size);
   if (!compressed_size || !size) return std::nullopt;
-  // Both sizes passed the archive limits, and the compressed bytes lie inside the archive.
+  // Both sizes passed the archive limits, and the compressed bytes lie inside the archive. The
+  // member's own header is only read after inflating, so the buffer must also fit what a valid
+  // member can be under the array limits (preamble + header + payload); a bigger one takes the
+  // streaming path, which refuses an oversized header before sizing anything.
+  const auto framing =
+      detail::checked_add<uint64_t>(detail::kPreambleSizeV2, state.limits.max_header_bytes);
+  const auto largest_valid =
+      framing ? detail::checked_add(*framing, state.limits.max_array_bytes) : std::nullopt;
+  if (!largest_valid || entry.uncompressed_size > *largest_valid) return std::nullopt;
   auto file = detail::PayloadBuffer::allocate(*size);
   if (!file.ok()) return std::nullopt;
   {  // the compressed copy lives only while it is inflated

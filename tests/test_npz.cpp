@@ -321,3 +321,25 @@ TEST_CASE("read_into fills a caller's buffer with a member, end and CRC verified
     CHECK(refused.error().code == archive->read(0).error().code);
   }
 }
+
+TEST_CASE("a deflate member larger than the array limits is refused like the streaming path",
+          "[npz][limits]") {
+  // The whole-member path must not size a buffer beyond what the limits allow a member to be;
+  // such members go through the streaming reader, which refuses the header first.
+  DType f8{.kind = DTypeKind::Float, .byte_order = ByteOrder::Little, .itemsize = 8};
+  const std::vector<uint64_t> shape = {4096};
+  const Bytes payload(4096 * 8, std::byte{0});
+  const std::vector<NpzWriteMember> members = {
+      {.key = "big", .array = {.dtype = &f8, .shape = shape, .bytes = payload}}};
+  auto bytes = encode_npz(members, {.compression = NpzCompression::Deflate});
+  REQUIRE(bytes.ok());
+  Limits limits;
+  limits.max_array_bytes = 1024;
+  auto archive = NpzArchive::open(*bytes, limits);
+  REQUIRE(archive.ok());
+  const auto read = archive->read(0);
+  REQUIRE_FALSE(read.ok());
+  CHECK(read.error().code == ErrorCode::ArrayTooLarge);
+  CHECK(read.error().code == archive->validate(0).error().code);
+  CHECK(read.error().offset == archive->validate(0).error().offset);
+}
