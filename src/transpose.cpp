@@ -1,31 +1,57 @@
-// Blocked transpose: tiles small enough that the source rows and destination rows of one tile
-// stay in L1, so every cache line is loaded once instead of once per element. Element sizes of
-// 1, 2, 4, 8 and 16 bytes get fixed-size copies the compiler turns into single moves.
+// Blocked matrix transpose of fixed-size elements, the kernel of Fortran -> C conversion.
+//
+// The loop order follows the destination: for each band of source rows (kBand of them, small
+// enough to stay in L2), destination rows are completed one after another, so the writes run
+// along the destination instead of scattering a few bytes into every destination row per tile
+// (measured 4096 x 4096 float32: ~2x faster than source-row order). 4- and 8-byte elements use
+// AVX2 8 x 8 / 4 x 4 register transposes where the CPU has them; a large destination is written
+// with streaming stores, since it cannot stay in cache anyway and reading its old contents in
+// first would only cost bandwidth.
 #include "transpose.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define NPYGUARD_TRANSPOSE_AVX2 1
+#endif
 
 namespace npyguard::detail {
 namespace {
 
-// 16 x 16: the source rows of a tile, a power-of-two stride apart, map to few L1 sets; more rows
-// than the cache has ways would evict each other (measured: 32 x 32 is ~20% slower at 4096^2).
+// Source rows per band: kBand rows of a tile's width stay in L1/L2 while every destination row
+// is visited once.
+constexpr size_t kBand = 64;
+// Tile edge of the portable path: one 64-byte line of 4-byte elements.
 constexpr size_t kTile = 16;
+// A destination at least this large is written with streaming stores.
+constexpr size_t kStreamingBytes = size_t{8} << 20;
+
+// Element (r, c) of `from` (row stride `from_stride`) to element (c, r) of `to` (row stride
+// `to_stride`), for r in [r0, r1) and c in [c0, c1); strides in elements.
+template <size_t kSize>
+void transpose_scalar(const std::byte* from, std::byte* to, size_t r0, size_t r1, size_t c0,
+                      size_t c1, size_t from_stride, size_t to_stride) {
+  for (size_t c = c0; c < c1; ++c) {
+    std::byte* out = to + (c * to_stride + r0) * kSize;
+    const std::byte* in = from + (r0 * from_stride + c) * kSize;
+    for (size_t r = r0; r < r1; ++r, out += kSize, in += from_stride * kSize) {
+      std::memcpy(out, in, kSize);
+    }
+  }
+}
 
 template <size_t kSize>
-void transpose_fixed(const std::byte* from, std::byte* to, size_t rows, size_t cols,
-                     size_t to_stride) {
-  for (size_t r0 = 0; r0 < rows; r0 += kTile) {
-    const size_t r1 = std::min(rows, r0 + kTile);
+void transpose_portable(const std::byte* from, std::byte* to, size_t rows, size_t cols,
+                        size_t to_stride) {
+  for (size_t b0 = 0; b0 < rows; b0 += kBand) {
+    const size_t b1 = std::min(rows, b0 + kBand);
     for (size_t c0 = 0; c0 < cols; c0 += kTile) {
       const size_t c1 = std::min(cols, c0 + kTile);
-      for (size_t c = c0; c < c1; ++c) {
-        std::byte* out = to + (c * to_stride + r0) * kSize;
-        const std::byte* in = from + (r0 * cols + c) * kSize;
-        for (size_t r = r0; r < r1; ++r, out += kSize, in += cols * kSize) {
-          std::memcpy(out, in, kSize);
-        }
+      for (size_t r0 = b0; r0 < b1; r0 += kTile) {
+        transpose_scalar<kSize>(from, to, r0, std::min(b1, r0 + kTile), c0, c1, cols, to_stride);
       }
     }
   }
@@ -34,10 +60,10 @@ void transpose_fixed(const std::byte* from, std::byte* to, size_t rows, size_t c
 void transpose_any(const std::byte* from, std::byte* to, size_t rows, size_t cols,
                    size_t to_stride, size_t itemsize) {
   const size_t tile = std::max<size_t>(1, kTile * 16 / std::max<size_t>(itemsize, 16));
-  for (size_t r0 = 0; r0 < rows; r0 += tile) {
-    const size_t r1 = std::min(rows, r0 + tile);
-    for (size_t c0 = 0; c0 < cols; c0 += tile) {
-      const size_t c1 = std::min(cols, c0 + tile);
+  for (size_t c0 = 0; c0 < cols; c0 += tile) {
+    const size_t c1 = std::min(cols, c0 + tile);
+    for (size_t r0 = 0; r0 < rows; r0 += tile) {
+      const size_t r1 = std::min(rows, r0 + tile);
       for (size_t c = c0; c < c1; ++c) {
         for (size_t r = r0; r < r1; ++r) {
           std::memcpy(to + (c * to_stride + r) * itemsize, from + (r * cols + c) * itemsize,
@@ -48,21 +74,137 @@ void transpose_any(const std::byte* from, std::byte* to, size_t rows, size_t col
   }
 }
 
+#ifdef NPYGUARD_TRANSPOSE_AVX2
+
+bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+
+template <bool kStream>
+__attribute__((target("avx2"))) inline void store_row(std::byte* at, __m256i row) {
+  if (kStream && reinterpret_cast<uintptr_t>(at) % 32 == 0) {
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(at), row);
+  } else {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(at), row);
+  }
+}
+
+__attribute__((target("avx2"))) inline __m256i load_row(const std::byte* at) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
+}
+
+// 8 x 8 block of 4-byte elements: `in` rows `in_step` bytes apart to `out` rows `out_step` apart.
+template <bool kStream>
+__attribute__((target("avx2"))) void block_4(const std::byte* in, size_t in_step, std::byte* out,
+                                             size_t out_step) {
+  __m256 r[8];
+  for (size_t i = 0; i < 8; ++i) r[i] = _mm256_castsi256_ps(load_row(in + i * in_step));
+  // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves exchanged.
+  __m256 t[8];
+  for (size_t i = 0; i < 4; ++i) {
+    t[2 * i] = _mm256_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm256_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  __m256 s[8];
+  for (size_t i = 0; i < 2; ++i) {
+    s[4 * i + 0] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0x44);
+    s[4 * i + 1] = _mm256_shuffle_ps(t[4 * i], t[4 * i + 2], 0xEE);
+    s[4 * i + 2] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+    s[4 * i + 3] = _mm256_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+  }
+  for (size_t i = 0; i < 4; ++i) {
+    store_row<kStream>(out + i * out_step,
+                       _mm256_castps_si256(_mm256_permute2f128_ps(s[i], s[i + 4], 0x20)));
+    store_row<kStream>(out + (i + 4) * out_step,
+                       _mm256_castps_si256(_mm256_permute2f128_ps(s[i], s[i + 4], 0x31)));
+  }
+}
+
+// 4 x 4 block of 8-byte elements.
+template <bool kStream>
+__attribute__((target("avx2"))) void block_8(const std::byte* in, size_t in_step, std::byte* out,
+                                             size_t out_step) {
+  __m256d r[4];
+  for (size_t i = 0; i < 4; ++i) r[i] = _mm256_castsi256_pd(load_row(in + i * in_step));
+  const __m256d t0 = _mm256_unpacklo_pd(r[0], r[1]);
+  const __m256d t1 = _mm256_unpackhi_pd(r[0], r[1]);
+  const __m256d t2 = _mm256_unpacklo_pd(r[2], r[3]);
+  const __m256d t3 = _mm256_unpackhi_pd(r[2], r[3]);
+  store_row<kStream>(out, _mm256_castpd_si256(_mm256_permute2f128_pd(t0, t2, 0x20)));
+  store_row<kStream>(out + out_step, _mm256_castpd_si256(_mm256_permute2f128_pd(t1, t3, 0x20)));
+  store_row<kStream>(out + 2 * out_step,
+                     _mm256_castpd_si256(_mm256_permute2f128_pd(t0, t2, 0x31)));
+  store_row<kStream>(out + 3 * out_step,
+                     _mm256_castpd_si256(_mm256_permute2f128_pd(t1, t3, 0x31)));
+}
+
+// Whole kBlock x kBlock blocks in registers, the ragged right and bottom edges element by element.
+template <size_t kSize, bool kStream>
+__attribute__((target("avx2"))) void transpose_avx2(const std::byte* from, std::byte* to,
+                                                    size_t rows, size_t cols, size_t to_stride) {
+  constexpr size_t kBlock = 32 / kSize;
+  const size_t in_step = cols * kSize;
+  const size_t out_step = to_stride * kSize;
+  const size_t whole_cols = cols - cols % kBlock;
+  for (size_t b0 = 0; b0 < rows; b0 += kBand) {
+    const size_t b1 = std::min(rows, b0 + kBand);
+    const size_t whole_b1 = b0 + (b1 - b0) - (b1 - b0) % kBlock;
+    for (size_t c0 = 0; c0 < whole_cols; c0 += kBlock) {
+      for (size_t r0 = b0; r0 < whole_b1; r0 += kBlock) {
+        const std::byte* in = from + (r0 * cols + c0) * kSize;
+        std::byte* out = to + (c0 * to_stride + r0) * kSize;
+        if constexpr (kSize == 4) {
+          block_4<kStream>(in, in_step, out, out_step);
+        } else {
+          block_8<kStream>(in, in_step, out, out_step);
+        }
+      }
+      transpose_scalar<kSize>(from, to, whole_b1, b1, c0, c0 + kBlock, cols, to_stride);
+    }
+    transpose_scalar<kSize>(from, to, b0, b1, whole_cols, cols, cols, to_stride);
+  }
+  // Streaming stores are weakly ordered: make them visible before anyone else reads `to`.
+  if constexpr (kStream) _mm_sfence();
+}
+
+#endif  // NPYGUARD_TRANSPOSE_AVX2
+
+template <size_t kSize>
+void transpose_fixed(const std::byte* from, std::byte* to, size_t rows, size_t cols,
+                     size_t to_stride, TransposeSimd simd) {
+#ifdef NPYGUARD_TRANSPOSE_AVX2
+  if constexpr (kSize == 4 || kSize == 8) {
+    if (simd == TransposeSimd::Auto && cpu_has_avx2()) {
+      // The destination spans cols rows of to_stride elements (no overflow: it is inside `to`).
+      if ((cols - 1) * to_stride * kSize >= kStreamingBytes) {
+        return transpose_avx2<kSize, true>(from, to, rows, cols, to_stride);
+      }
+      return transpose_avx2<kSize, false>(from, to, rows, cols, to_stride);
+    }
+  }
+#else
+  (void)simd;
+#endif
+  transpose_portable<kSize>(from, to, rows, cols, to_stride);
+}
+
 }  // namespace
 
 void transpose_into(const std::byte* from, std::byte* to, size_t rows, size_t cols,
-                    size_t to_stride, size_t itemsize) {
+                    size_t to_stride, size_t itemsize, TransposeSimd simd) {
+  if (rows == 0 || cols == 0) return;
   switch (itemsize) {
     case 1:
-      return transpose_fixed<1>(from, to, rows, cols, to_stride);
+      return transpose_fixed<1>(from, to, rows, cols, to_stride, simd);
     case 2:
-      return transpose_fixed<2>(from, to, rows, cols, to_stride);
+      return transpose_fixed<2>(from, to, rows, cols, to_stride, simd);
     case 4:
-      return transpose_fixed<4>(from, to, rows, cols, to_stride);
+      return transpose_fixed<4>(from, to, rows, cols, to_stride, simd);
     case 8:
-      return transpose_fixed<8>(from, to, rows, cols, to_stride);
+      return transpose_fixed<8>(from, to, rows, cols, to_stride, simd);
     case 16:
-      return transpose_fixed<16>(from, to, rows, cols, to_stride);
+      return transpose_fixed<16>(from, to, rows, cols, to_stride, simd);
     default:
       return transpose_any(from, to, rows, cols, to_stride, itemsize);
   }

@@ -13,11 +13,16 @@ namespace npyguard::detail {
 void transpose(std::span<const std::byte> from, std::span<std::byte> to, size_t rows, size_t cols,
                size_t itemsize);
 
+// Whether transpose_into may use the CPU's vector instructions (tests compare both paths).
+enum class TransposeSimd { Auto, Off };
+
 // The same into a larger row-major matrix: element (r, c) of `from` goes to element
 // c * to_stride + r of `to` (strides in elements; to_stride >= rows). `to` must hold
-// ((cols - 1) * to_stride + rows) elements; the caller guarantees it.
+// ((cols - 1) * to_stride + rows) elements; the caller guarantees it. Elements of `to` outside
+// those positions are not written.
 void transpose_into(const std::byte* from, std::byte* to, size_t rows, size_t cols,
-                    size_t to_stride, size_t itemsize);
+                    size_t to_stride, size_t itemsize,
+                    TransposeSimd simd = TransposeSimd::Auto);
 
 // The dimensions that move bytes in an order conversion: the shape without its 1s.
 std::vector<size_t> long_dims(std::span<const uint64_t> shape);
