@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
+#include "crc32.h"
 #include "inflate.h"
 #include "npyguard/npz.h"
 

@@ -1,4 +1,4 @@
-// zlib wrapper: raw inflate with the caller's output bound, and CRC-32. Input: untrusted deflate
+// zlib and libdeflate wrapper: raw inflate with the caller's output bound. Input: untrusted deflate
 // streams; output: bytes or inflate_corrupt. zlib's own bounds checking is relied on for the
 // bitstream; everything about sizes (caps, ratios, totals) is decided by the caller before and
 // while calling step().
@@ -24,14 +24,6 @@ Error inflate_error(ErrorCode code, const char* detail) {
 }
 
 }  // namespace
-
-// libdeflate's CRC-32 uses carry-less multiplication where the CPU has it: several times zlib's
-// table-driven speed, which matters because every byte of every member is checksummed.
-uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes) noexcept {
-  // An empty span may have a null data(), which libdeflate takes as "return the initial value".
-  if (bytes.empty()) return crc;
-  return ::libdeflate_crc32(crc, bytes.data(), bytes.size());
-}
 
 bool inflate_exact(std::span<const std::byte> in, std::span<std::byte> out) noexcept {
   // One decompressor per thread: allocating one costs about as much as a small member's inflate.

@@ -1,7 +1,7 @@
-// Bounded raw-deflate decoding, deflate encoding for the writer, and CRC-32: the only door to zlib
-// and libdeflate. Input: untrusted compressed bytes; output: decoded bytes, never more than the
-// caller's buffer holds. No zlib or libdeflate type appears here, so nothing else in npyguard can
-// call them directly.
+// Bounded raw-deflate decoding and deflate encoding for the writer: the only door to zlib and to
+// libdeflate's decoder (CRC-32 is in crc32.h). Input: untrusted compressed bytes; output: decoded
+// bytes, never more than the caller's buffer holds. No zlib or libdeflate type appears here, so
+// nothing else in npyguard can call them directly.
 #pragma once
 
 #include <cstddef>
@@ -12,9 +12,6 @@
 #include "npyguard/result.h"
 
 namespace npyguard::detail {
-
-// CRC-32 (ISO-HDLC, as ZIP uses it) of `bytes`, continuing from `crc` (start with 0).
-uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes) noexcept;
 
 // Whole-buffer raw inflate (libdeflate, about twice zlib's speed) for a member whose sizes are
 // known: true only when `in` is exactly one complete deflate stream that decodes to exactly

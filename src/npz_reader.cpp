@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "crc32.h"
 #include "inflate.h"
 #include "member_policy.h"
 #include "npy_format.h"

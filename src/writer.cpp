@@ -15,6 +15,7 @@
 #include "atomic_file.h"
 #include "dtype_literal.h"
 #include "header_lexer.h"
+#include "crc32.h"
 #include "inflate.h"
 #include "npy_format.h"
 #include "util/checked_math.h"
