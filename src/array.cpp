@@ -57,7 +57,7 @@ Status Array::check_typed_access(DTypeKind kind, uint64_t size, uint64_t alignme
   return ok_status();
 }
 
-Result<Array> Array::to_native_byte_order() const {
+Result<Array> Array::to_native_byte_order() const& {
   if (!detail::needs_swap_to_host(info_.dtype)) return *this;
   std::shared_ptr<detail::PayloadBuffer> buffer;
   const ByteOrder order = info_.dtype.byte_order;
@@ -73,6 +73,18 @@ Result<Array> Array::to_native_byte_order() const {
   info.dtype = with_host_order(info_.dtype);
   const std::span<const std::byte> view = std::as_const(*buffer).bytes();
   return Array(std::move(info), std::move(buffer), view, false);
+}
+
+Result<Array> Array::to_native_byte_order() && {
+  if (!detail::needs_swap_to_host(info_.dtype)) return std::move(*this);
+  // Owned payloads live in memory npyguard allocated writable (PayloadBuffer or a growable
+  // buffer); with no other Array sharing it, nobody can see the bytes change.
+  if (zero_copy_ || owner_.use_count() != 1) return std::as_const(*this).to_native_byte_order();
+  const std::span<std::byte> bytes(const_cast<std::byte*>(payload_.data()),  // NOLINT: see above
+                                   payload_.size());
+  swap_to_host(info_.dtype, bytes);
+  info_.dtype = with_host_order(info_.dtype);
+  return std::move(*this);
 }
 
 Result<Array> Array::to_c_order() const {

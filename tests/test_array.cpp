@@ -240,3 +240,50 @@ TEST_CASE("zero-size big-endian leaves still change order", "[array]") {
     CHECK(native->nbytes() == array.nbytes());
   }
 }
+
+TEST_CASE("to_native_byte_order on an rvalue converts in place only when nothing shares it",
+          "[array]") {
+  const std::vector<double> data = {1.5, -2.0, 3.25, 1e300};
+  const Bytes big = npy_file(simple_dict("'>f8'", "(4,)"), payload_of(data, true));
+  // An owned copy: a misaligned view of the file forces one.
+  Bytes shifted(big.size() + 1);
+  std::copy(big.begin(), big.end(), shifted.begin() + 1);
+  const std::span<const std::byte> misaligned = std::span(shifted).subspan(1);
+  auto owned = read_npy(misaligned);
+  REQUIRE(owned.ok());
+  REQUIRE_FALSE(owned->is_zero_copy());
+
+  SECTION("sole owner: same memory, converted") {
+    const std::byte* before = owned->bytes().data();
+    auto native = std::move(*owned).to_native_byte_order();
+    REQUIRE(native.ok());
+    CHECK(native->bytes().data() == before);
+    CHECK(native->dtype().type_string() == "<f8");
+    auto values = native->values<double>();
+    REQUIRE(values.ok());
+    CHECK(std::vector<double>(values->begin(), values->end()) == data);
+  }
+  SECTION("shared: the other copy keeps its big-endian bytes") {
+    const Array other = *owned;
+    auto native = std::move(*owned).to_native_byte_order();
+    REQUIRE(native.ok());
+    CHECK(native->bytes().data() != other.bytes().data());
+    CHECK(other.dtype().type_string() == ">f8");
+    const Bytes expected = payload_of(data, true);
+    CHECK(std::equal(other.bytes().begin(), other.bytes().end(), expected.begin(),
+                     expected.end()));
+    auto values = native->values<double>();
+    REQUIRE(values.ok());
+    CHECK(std::vector<double>(values->begin(), values->end()) == data);
+  }
+  SECTION("zero-copy view: the caller's bytes are never written") {
+    const Bytes file_copy = big;
+    auto view = read_npy(big);
+    REQUIRE(view.ok());
+    REQUIRE(view->is_zero_copy());
+    auto native = std::move(*view).to_native_byte_order();
+    REQUIRE(native.ok());
+    CHECK(big == file_copy);
+    CHECK(native->dtype().type_string() == "<f8");
+  }
+}
