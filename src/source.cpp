@@ -46,9 +46,8 @@ Result<OpenedFile> open_regular_file(const std::string& path) {
   auto size = checked_narrow<uint64_t>(st.st_size);
   if (!size) return io_error(ErrorCode::IoReadFailed, 0, "negative file size");
   file.size = *size;
-  // Regular files ignore O_NONBLOCK for reads, but clear it so behaviour is plain.
-  const int flags = ::fcntl(fd, F_GETFL);
-  if (flags >= 0) ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+  // O_NONBLOCK stays set: reads of regular files ignore it (open(2)), and clearing it would cost
+  // two system calls per file, a third of what checking a small file takes.
   return file;
 }
 

@@ -351,18 +351,20 @@ CheckedInput check_stdin(const Limits& limits) {
 CheckedInput check_input(const std::string& input, const Limits& limits) {
   if (input == kStdinName) return check_stdin(limits);
   CheckedInput result;
+  // The .npy reader first: most inputs are .npy files, and then one open() serves. Only a
+  // failure needs the sniff, to tell an archive (no .npy magic) from a broken .npy.
+  Result<NpyInfo> info = validate_npy_file(input, limits);
+  if (info.ok()) {
+    result.format = InputFormat::Npy;
+    result.npy = std::move(info).value();
+    return result;
+  }
   result.format = sniff_file(input);
   if (result.format == InputFormat::Npz) {
     check_archive(input, limits, result);
     return result;
   }
-  Result<NpyInfo> info = validate_npy_file(input, limits);
-  if (info.ok()) {
-    result.format = InputFormat::Npy;
-    result.npy = std::move(info).value();
-  } else {
-    result.error = info.error();
-  }
+  result.error = info.error();
   return result;
 }
 
@@ -961,8 +963,12 @@ int check_parallel(const std::vector<std::string>& inputs, const Options& option
                    Console& console, unsigned jobs) {
   std::vector<Verdict> verdicts(inputs.size());
   std::mutex mutex;
-  std::condition_variable finished;
+  size_t frontier = 0;  // the first verdict not yet printed (guarded by mutex)
+  int exit_code = kExitOk;
   std::atomic<size_t> next{0};
+  // Verdicts are printed in input order, so output (and a diff of two runs) does not depend on
+  // scheduling: whichever thread finishes the verdict at the frontier prints it and every
+  // finished one after it. No thread ever waits for another, except for the lock.
   auto work = [&] {
     for (size_t i = next++; i < inputs.size(); i = next++) {
       std::ostringstream out, err;
@@ -970,26 +976,24 @@ int check_parallel(const std::vector<std::string>& inputs, const Options& option
       const int code = check_one(inputs[i], options, buffered);
       const std::lock_guard<std::mutex> lock(mutex);
       verdicts[i] = Verdict{out.str(), err.str(), code, true};
-      finished.notify_all();
+      if (i != frontier) continue;
+      for (; frontier < inputs.size() && verdicts[frontier].done; ++frontier) {
+        const Verdict printed = std::move(verdicts[frontier]);
+        console.out << printed.out;
+        // Standard output stays buffered (a write per file under the lock would serialise the
+        // jobs); it is flushed only before an error line, so the two streams interleave as in
+        // a sequential run.
+        if (!printed.err.empty()) {
+          console.out.flush();
+          console.err << printed.err;
+        }
+        exit_code = std::max(exit_code, printed.exit_code);
+      }
     }
   };
   std::vector<std::thread> workers;
-  for (unsigned w = 0; w < jobs; ++w) workers.emplace_back(work);
-  int exit_code = kExitOk;
-  // Print each verdict as soon as it and all before it are done, so output order (and so a
-  // diff of two runs) does not depend on scheduling.
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    Verdict verdict;
-    {
-      std::unique_lock<std::mutex> lock(mutex);
-      finished.wait(lock, [&] { return verdicts[i].done; });
-      verdict = std::move(verdicts[i]);
-    }
-    console.out << verdict.out;
-    console.out.flush();
-    console.err << verdict.err;
-    exit_code = std::max(exit_code, verdict.exit_code);
-  }
+  for (unsigned w = 1; w < jobs; ++w) workers.emplace_back(work);
+  work();  // this thread is one of the jobs
   for (std::thread& worker : workers) worker.join();
   return exit_code;
 }
