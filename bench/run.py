@@ -55,10 +55,7 @@ def run_google_benchmark(repetitions):
     out = subprocess.run(
         [str(BUILD / "bench" / "bench_npyguard"), f"--benchmark_repetitions={repetitions}",
          "--benchmark_report_aggregates_only=true", "--benchmark_format=json",
-         "--benchmark_min_time=0.3", "--benchmark_min_warmup_time=0.3",
-         # Repetitions of all benchmarks in random order, so drift on a shared machine does not
-         # land on one side of a ratio.
-         "--benchmark_enable_random_interleaving=true"],
+         "--benchmark_min_time=0.3", "--benchmark_min_warmup_time=0.3"],
         check=True, cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "NPYGUARD_BENCH_DATA": str(DATA)})
     results = {}
