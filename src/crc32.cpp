@@ -2,10 +2,10 @@
 // block B followed by D bits is replaced by B * x^D mod P, which fits in the same 128 bits. So
 // independent 128-bit lanes (eight 512-bit or eight 256-bit registers) each absorb the lane one
 // stride ahead of them: two carry-less multiplies and an XOR per lane, no dependency between
-// lanes. What is left (the folded last 256 bytes, then the tail) goes
-// through libdeflate. Facts used: the reflected bit order of ZIP's CRC-32 (bit 0 of byte 0 is
-// the highest power), and that a product of reflected 64-bit operands lands one bit short of
-// the 128-bit reflected position, which the constants absorb (x^(n-1) in place of x^n).
+// lanes. What is left (the folded last stride, then the tail) goes through libdeflate. Facts
+// used: the reflected bit order of ZIP's CRC-32 (bit 0 of byte 0 is the highest power), and that
+// a product of reflected 64-bit operands lands one bit short of the 128-bit reflected position,
+// which the constants absorb (x^(n-1) in place of x^n).
 #include "crc32.h"
 
 #include <libdeflate.h>
@@ -20,7 +20,8 @@
 namespace npyguard::detail {
 namespace {
 
-// x^n mod P for the CRC-32 polynomial P = x^32 + 0x04C11DB7, bit i = coefficient of x^i.
+// x^n mod P for the CRC-32 polynomial P = x^32 + 0x04C11DB7, bit i = coefficient of x^i
+// (compile time only: the fold constants).
 constexpr uint64_t x_pow_mod_p(unsigned n) {
   uint64_t r = 1;
   for (unsigned i = 0; i < n; ++i) {

@@ -34,11 +34,11 @@ constexpr size_t kStreamingBytes = size_t{8} << 20;
 template <size_t kSize>
 void transpose_scalar(const std::byte* from, std::byte* to, size_t r0, size_t r1, size_t c0,
                       size_t c1, size_t from_stride, size_t to_stride) {
+  // Addresses from indices (not pointers stepped past the last row): every one formed is inside
+  // the buffers.
   for (size_t c = c0; c < c1; ++c) {
-    std::byte* out = to + (c * to_stride + r0) * kSize;
-    const std::byte* in = from + (r0 * from_stride + c) * kSize;
-    for (size_t r = r0; r < r1; ++r, out += kSize, in += from_stride * kSize) {
-      std::memcpy(out, in, kSize);
+    for (size_t r = r0; r < r1; ++r) {
+      std::memcpy(to + (c * to_stride + r) * kSize, from + (r * from_stride + c) * kSize, kSize);
     }
   }
 }
