@@ -1,7 +1,9 @@
 // fuzz_npy: whole .npy files from memory with small limits, then every accessor of an accepted
 // Array, so bounds checks are exercised and not only parsing. Invariants trap.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "fuzz_support.h"
 #include "npyguard/npy.h"
@@ -44,16 +46,34 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto native = array.to_native_byte_order();
   NPYGUARD_FUZZ_ASSERT(native.ok() && native->nbytes() == info.nbytes);
   NPYGUARD_FUZZ_ASSERT(!native->dtype().has_big_endian());
+  // Converting a sole owner in place gives the same bytes as the copying conversion.
+  auto reread = npyguard::read_npy(input, limits);
+  NPYGUARD_FUZZ_ASSERT(reread.ok());
+  npyguard::Array sole = std::move(reread).value();
+  auto in_place = std::move(sole).to_native_byte_order();
+  NPYGUARD_FUZZ_ASSERT(in_place.ok() && in_place->dtype() == native->dtype());
+  NPYGUARD_FUZZ_ASSERT(std::equal(in_place->bytes().begin(), in_place->bytes().end(),
+                                  native->bytes().begin(), native->bytes().end()));
   auto c_order = native->to_c_order();
   NPYGUARD_FUZZ_ASSERT(c_order.ok() && !c_order->fortran_order());
   NPYGUARD_FUZZ_ASSERT(c_order->bytes().size() == info.nbytes);
   if (info.count > 0) {
+    // The transpose moved every element to where element() finds it: the last one and one
+    // chosen by the input's bytes hold the same bytes in both orders.
     std::vector<uint64_t> last(info.shape.size());
-    for (size_t i = 0; i < last.size(); ++i) last[i] = info.shape[i] - 1;
+    std::vector<uint64_t> chosen(info.shape.size());
+    for (size_t i = 0; i < last.size(); ++i) {
+      last[i] = info.shape[i] - 1;
+      chosen[i] = data[i % size] % info.shape[i];
+    }
     auto element = array.element(last);
     NPYGUARD_FUZZ_ASSERT(element.ok() && element->size() == info.itemsize());
-    auto c_element = c_order->element(last);
-    NPYGUARD_FUZZ_ASSERT(c_element.ok());
+    for (const auto& index : {last, chosen}) {
+      auto from = native->element(index);
+      auto to = c_order->element(index);
+      NPYGUARD_FUZZ_ASSERT(from.ok() && to.ok());
+      NPYGUARD_FUZZ_ASSERT(std::equal(from->begin(), from->end(), to->begin(), to->end()));
+    }
     if (!info.shape.empty()) {
       last[0] = info.shape[0];
       NPYGUARD_FUZZ_ASSERT(!array.element(last).ok());

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "fuzz_support.h"
 #include "crc32.h"
+#include "fuzz_support.h"
 #include "inflate.h"
 #include "npyguard/npz.h"
 

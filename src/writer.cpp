@@ -13,9 +13,9 @@
 #include <utility>
 
 #include "atomic_file.h"
+#include "crc32.h"
 #include "dtype_literal.h"
 #include "header_lexer.h"
-#include "crc32.h"
 #include "inflate.h"
 #include "npy_format.h"
 #include "util/checked_math.h"
