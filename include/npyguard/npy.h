@@ -112,7 +112,8 @@ class Array {
   // A copy with every multi-byte leaf in host (little-endian) byte order.
   Result<Array> to_native_byte_order() const&;
   // The same, converting in place when this array is the only owner of an owned (not zero-copy)
-  // payload, which saves a second buffer of the payload's size; otherwise a copy as above.
+  // payload, which saves a second buffer of the payload's size; otherwise a copy as above. Spans
+  // and field views taken from the array before the call then see the converted bytes.
   Result<Array> to_native_byte_order() &&;
   // A copy in C (row-major) element order; a C-ordered array is returned as is (shared).
   Result<Array> to_c_order() const;
