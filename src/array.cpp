@@ -2,8 +2,6 @@
 // and structured field views. Input: an Array whose metadata and payload size were validated by
 // the reader; every index, offset and size here is still checked, because callers pass indices.
 #include <algorithm>
-#include <bit>
-#include <cstring>
 #include <new>
 #include <utility>
 #include <vector>
@@ -26,8 +24,6 @@ using detail::with_host_order;
 Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
   return Error{.code = code, .offset = offset, .detail = detail};
 }
-
-
 
 Result<std::shared_ptr<detail::PayloadBuffer>> copy_payload(std::span<const std::byte> payload) {
   NPYGUARD_ASSIGN_OR_RETURN(auto buffer, detail::PayloadBuffer::allocate(payload.size()));

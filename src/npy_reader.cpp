@@ -252,6 +252,8 @@ Status read_fortran_2d_as_c(SequentialSource& source, const NpyInfo& info, size_
       whole_columns ? std::max<size_t>(1, detail::kStreamChunkBytes / column_bytes) : 1;
   const size_t rows_per_step =
       whole_columns ? rows : std::max<size_t>(1, detail::kStreamChunkBytes / itemsize);
+  // At most max(kStreamChunkBytes, itemsize) bytes: whole columns that fit the chunk, or a
+  // chunk's worth of one column's items (at least one). No product here can wrap.
   NPYGUARD_ASSIGN_OR_RETURN(auto scratch, detail::PayloadBuffer::allocate(
                                               columns_per_step * rows_per_step * itemsize));
   uint64_t done = 0;

@@ -462,16 +462,17 @@ Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
       }
     }
   };
+  // A thread that cannot be started only means fewer helpers: this thread works too. (An
+  // exception leaving here with a started thread unjoined would terminate the process.)
+  std::vector<std::thread> workers;
   try {
-    std::vector<std::thread> workers;
+    workers.reserve(threads - 1);
     for (unsigned w = 1; w < threads; ++w) workers.emplace_back(work);
-    work();  // this thread works too
-    for (std::thread& worker : workers) worker.join();
   } catch (const std::system_error&) {
-    return error_at(ErrorCode::OutOfMemory, 0, "starting reader threads failed");
   } catch (const std::bad_alloc&) {
-    return error_at(ErrorCode::OutOfMemory, 0, "allocating reader threads failed");
   }
+  work();
+  for (std::thread& worker : workers) worker.join();
   std::vector<Array> arrays;
   try {
     arrays.reserve(count);

@@ -29,6 +29,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -990,9 +991,16 @@ int check_parallel(const std::vector<std::string>& inputs, const Options& option
       }
     }
   };
+  // This thread is one of the jobs; a job thread that cannot be started only means fewer jobs
+  // (an exception leaving here with a started thread unjoined would terminate the process).
   std::vector<std::thread> workers;
-  for (unsigned w = 1; w < jobs; ++w) workers.emplace_back(work);
-  work();  // this thread is one of the jobs
+  try {
+    workers.reserve(jobs - 1);
+    for (unsigned w = 1; w < jobs; ++w) workers.emplace_back(work);
+  } catch (const std::system_error&) {
+  } catch (const std::bad_alloc&) {
+  }
+  work();
   for (std::thread& worker : workers) worker.join();
   return exit_code;
 }
