@@ -446,7 +446,8 @@ Result<Array> NpzArchive::read(size_t index) const {
 Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
   const size_t count = state_->members.size();
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<size_t>(threads, count));
+  // At least one (this thread), even for an archive with no members.
+  threads = static_cast<unsigned>(std::clamp<size_t>(count, 1, threads));
   std::vector<std::optional<Result<Array>>> results(count);
   // Indices past the first failure need not be read: their result could never be returned.
   std::atomic<size_t> next{0};
