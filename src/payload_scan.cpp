@@ -1,7 +1,15 @@
 // Payload scan implementation. Input: untrusted payload bytes in whole items and a validated
-// DType; output: Ok or the first invalid bool/U byte. Work is proportional to the bytes of bool
-// and U leaves: zero-size fields and fields without such leaves are never visited, so a huge
-// subarray count of an empty type cannot turn into a long loop.
+// DType; output: Ok or the first invalid bool/U byte.
+//
+// Cost bound: no loop here is bounded by a subarray's element count or a field count alone.
+// The constructor reduces each record once (one step per field in the header, so work is
+// bounded by the header bytes): zero-size fields and fields without bool/U bytes are dropped,
+// and a subarray of records that are one contiguous run of a single kind collapses to one run
+// (stride x count) instead of `count` entries. Planning then visits at most kMaxScanPlanVisits
+// runs. Scanning an item visits only fields that hold at least one scanned byte, each visited
+// run is non-empty and disjoint, so per-item work is at most (dtype depth) x (item bytes): it
+// grows with the payload bytes actually scanned, never with counts of zero-size things, and an
+// array of zero elements is never walked at all.
 #include "payload_scan.h"
 
 #include <utility>
@@ -11,47 +19,8 @@ namespace {
 
 constexpr uint32_t kMaxCodePoint = 0x10FFFF;
 
-bool needs_scan(const DType& dtype) {
-  return dtype.itemsize > 0 &&
-         (dtype.contains(DTypeKind::Bool) || dtype.contains(DTypeKind::Unicode));
-}
-
-// Calls visit(run) for every bool/U run of one item whose first byte is at `base`, in offset
-// order. Returns false as soon as visit does.
-template <class Visit>
-bool for_each_run(const DType& dtype, uint64_t base, Visit& visit) {
-  switch (dtype.kind) {
-    case DTypeKind::Bool:
-      return visit(ScanRun{.offset = base, .length = dtype.itemsize});
-    case DTypeKind::Unicode:
-      return visit(ScanRun{.offset = base,
-                           .length = dtype.itemsize,
-                           .is_unicode = true,
-                           .big_endian = dtype.byte_order == ByteOrder::Big});
-    case DTypeKind::Structured:
-      for (const Field& field : dtype.fields) {
-        if (!needs_scan(field.dtype)) continue;
-        const bool simple = field.dtype.kind != DTypeKind::Structured;
-        if (simple) {
-          // A subarray of a simple type is one contiguous run.
-          if (!visit(ScanRun{.offset = base + field.offset,
-                             .length = field.size,
-                             .is_unicode = field.dtype.kind == DTypeKind::Unicode,
-                             .big_endian = field.dtype.byte_order == ByteOrder::Big})) {
-            return false;
-          }
-          continue;
-        }
-        for (uint64_t i = 0; i < field.count; ++i) {
-          if (!for_each_run(field.dtype, base + field.offset + i * field.dtype.itemsize, visit)) {
-            return false;
-          }
-        }
-      }
-      return true;
-    default:
-      return true;
-  }
+bool same_kind(const ScanRun& a, const ScanRun& b) {
+  return a.is_unicode == b.is_unicode && a.big_endian == b.big_endian;
 }
 
 uint32_t load_u32(std::span<const std::byte> bytes, size_t at, bool big_endian) {
@@ -87,14 +56,105 @@ size_t check_run(std::span<const std::byte> item, const ScanRun& run) {
 
 }  // namespace
 
-PayloadScanner::PayloadScanner(const DType& dtype) : dtype_(dtype), needed_(needs_scan(dtype)) {
+uint32_t PayloadScanner::reduce(const DType& dtype) {
+  ScanNode node;
+  bool contiguous = true;  // the fields so far form one run [0, node.run.length) of one kind
+  for (const Field& field : dtype.fields) {
+    ++build_steps_;
+    if (field.size == 0) continue;  // a zero-size subtree has nothing to scan, however deep
+    ScanField reduced{.offset = field.offset, .count = field.count, .stride = field.dtype.itemsize};
+    switch (field.dtype.kind) {
+      case DTypeKind::Bool:
+      case DTypeKind::Unicode:
+        reduced.whole = true;
+        reduced.run = ScanRun{.offset = field.offset,
+                              .length = field.size,
+                              .is_unicode = field.dtype.kind == DTypeKind::Unicode,
+                              .big_endian = field.dtype.byte_order == ByteOrder::Big};
+        break;
+      case DTypeKind::Structured: {
+        const uint32_t child = reduce(field.dtype);
+        if (nodes_[child].fields.empty()) continue;
+        if (nodes_[child].whole) {
+          // `count` back-to-back copies of one run are one run over the whole field.
+          reduced.whole = true;
+          reduced.run = nodes_[child].run;
+          reduced.run.offset = field.offset;
+          reduced.run.length = field.size;
+        } else {
+          reduced.node = child;
+        }
+        break;
+      }
+      default:
+        continue;
+    }
+    if (!reduced.whole) {
+      contiguous = false;
+    } else if (node.fields.empty()) {
+      contiguous = reduced.run.offset == 0;
+      node.run = reduced.run;
+    } else if (contiguous && same_kind(node.run, reduced.run) &&
+               node.run.length == reduced.run.offset) {
+      node.run.length += reduced.run.length;  // fields are in offset order, inside itemsize
+    } else {
+      contiguous = false;
+    }
+    node.fields.push_back(reduced);
+  }
+  node.whole = contiguous && !node.fields.empty() && node.run.length == dtype.itemsize;
+  nodes_.push_back(std::move(node));
+  return static_cast<uint32_t>(nodes_.size() - 1);  // <= fields in the dtype, < 2^32
+}
+
+// Calls visit(run) for every bool/U run of one item whose first byte is at `base`, in offset
+// order. Returns false as soon as visit does. Offsets stay inside the item (<= INT32_MAX), so
+// the sums below cannot wrap.
+template <class Visit>
+bool PayloadScanner::for_each_run(const ScanNode& node, uint64_t base, Visit& visit) const {
+  for (const ScanField& field : node.fields) {
+    if (field.whole) {
+      ScanRun run = field.run;
+      run.offset = base + field.offset;
+      if (!visit(run)) return false;
+      continue;
+    }
+    // Every element holds at least one scanned byte, so this loop is bounded by payload bytes.
+    const ScanNode& child = nodes_[field.node];
+    for (uint64_t i = 0; i < field.count; ++i) {
+      if (!for_each_run(child, base + field.offset + i * field.stride, visit)) return false;
+    }
+  }
+  return true;
+}
+
+template <class Visit>
+bool PayloadScanner::for_each_item_run(Visit& visit) const {
+  const ScanNode& root = nodes_[root_];
+  if (root.whole) return visit(root.run);
+  return for_each_run(root, 0, visit);
+}
+
+PayloadScanner::PayloadScanner(const DType& dtype) : dtype_(dtype) {
+  if (dtype.itemsize == 0) return;
+  if (dtype.kind == DTypeKind::Bool || dtype.kind == DTypeKind::Unicode) {
+    needed_ = true;  // scanned as one run over the whole chunk, no plan needed
+    return;
+  }
+  if (dtype.kind != DTypeKind::Structured) return;
+  root_ = reduce(dtype);
+  needed_ = !nodes_[root_].fields.empty();
   if (!needed_) return;
   planned_ = true;
-  auto collect = [this](const ScanRun& run) {
+  size_t visits = 0;
+  auto collect = [this, &visits](const ScanRun& run) {
+    if (++visits > kMaxScanPlanVisits) {
+      planned_ = false;
+      return false;
+    }
     if (!runs_.empty()) {
       ScanRun& last = runs_.back();
-      if (last.is_unicode == run.is_unicode && last.big_endian == run.big_endian &&
-          last.offset + last.length == run.offset) {
+      if (same_kind(last, run) && last.offset + last.length == run.offset) {
         last.length += run.length;  // adjacent runs of the same kind merge
         return true;
       }
@@ -106,26 +166,28 @@ PayloadScanner::PayloadScanner(const DType& dtype) : dtype_(dtype), needed_(need
     runs_.push_back(run);
     return true;
   };
-  for_each_run(dtype_, 0, collect);
+  for_each_item_run(collect);
+  build_steps_ += visits;
   if (!planned_) runs_.clear();
 }
 
 Status PayloadScanner::scan(std::span<const std::byte> items, uint64_t base,
                             const Limits& limits) const {
-  if (!needed_) return ok_status();
+  if (!needed_ || items.empty()) return ok_status();
   const auto itemsize = static_cast<size_t>(dtype_.itemsize);
   const bool check_unicode = !limits.allow_invalid_unicode;
-  if (dtype_.kind != DTypeKind::Structured) {
-    // A plain bool or U array is one run over the whole chunk: a single tight loop the compiler
-    // vectorises, instead of one call per element.
-    const bool unicode = dtype_.kind == DTypeKind::Unicode;
+  const bool plain = dtype_.kind != DTypeKind::Structured;
+  if (plain || (planned_ && nodes_[root_].whole)) {
+    // A plain bool or U array, or records that are nothing but one kind of run, is one run over
+    // the whole chunk: a single tight loop the compiler vectorises, instead of one call per
+    // element.
+    const bool unicode = plain ? dtype_.kind == DTypeKind::Unicode : nodes_[root_].run.is_unicode;
+    const bool big = plain ? dtype_.byte_order == ByteOrder::Big : nodes_[root_].run.big_endian;
     if (unicode ? !check_unicode : limits.normalize_bool) return ok_status();
     const size_t whole = items.size() - items.size() % itemsize;
     const auto all = items.first(whole);
-    const size_t bad = check_run(all, ScanRun{.offset = 0,
-                                               .length = whole,
-                                               .is_unicode = unicode,
-                                               .big_endian = dtype_.byte_order == ByteOrder::Big});
+    const size_t bad = check_run(
+        all, ScanRun{.offset = 0, .length = whole, .is_unicode = unicode, .big_endian = big});
     if (bad == all.size()) return ok_status();
     return Error{.code = unicode ? ErrorCode::InvalidUnicode : ErrorCode::InvalidBool,
                  .offset = base + bad,
@@ -147,7 +209,7 @@ Status PayloadScanner::scan(std::span<const std::byte> items, uint64_t base,
         if (!check(run)) break;
       }
     } else {
-      for_each_run(dtype_, 0, check);
+      for_each_item_run(check);
     }
     if (bad != item.size()) {
       return Error{.code = bad_is_unicode ? ErrorCode::InvalidUnicode : ErrorCode::InvalidBool,
@@ -160,7 +222,7 @@ Status PayloadScanner::scan(std::span<const std::byte> items, uint64_t base,
 }
 
 void PayloadScanner::normalize_bools(std::span<std::byte> items) const {
-  if (!needed_) return;
+  if (!needed_ || items.empty() || dtype_.kind == DTypeKind::Unicode) return;
   if (dtype_.kind == DTypeKind::Bool) {
     for (std::byte& b : items) b = b != std::byte{0} ? std::byte{1} : std::byte{0};
     return;
@@ -179,7 +241,7 @@ void PayloadScanner::normalize_bools(std::span<std::byte> items) const {
     if (planned_) {
       for (const ScanRun& run : runs_) fix(run);
     } else {
-      for_each_run(dtype_, 0, fix);
+      for_each_item_run(fix);
     }
   }
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "npyguard/npy.h"
+#include "payload_scan.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 
@@ -202,6 +203,97 @@ TEST_CASE("records with more separate bool runs than the scan plan holds", "[npy
   const auto fixed_bytes = fixed->bytes();
   CHECK(fixed_bytes[10000 + 2 * 4321] == std::byte{1});
   CHECK(fixed_bytes[10000 + 2 * 4321 + 1] == std::byte{9});
+}
+
+// Issue 11: the scan planner used to expand every subarray element of a record, so a 128-byte
+// header could make it loop 2^31 times (and 2^31 x 381 with zero-size fields) before a
+// zero-element array was accepted. Its work must now be bounded by the header.
+namespace {
+
+// "[('a', [('c', '|b1'), ('z0', '|b1', (0,)), ...], (count,))]" with `zero_fields` zero-size
+// bool fields in the inner record, and `tail` appended to the inner record's field list.
+std::string subarray_of_bools(uint64_t count, int zero_fields, std::string_view tail = "") {
+  std::string inner = "('c', '|b1')";
+  for (int i = 0; i < zero_fields; ++i) inner += ", ('z" + std::to_string(i) + "', '|b1', (0,))";
+  inner += tail;
+  return "[('a', [" + inner + "], (" + std::to_string(count) + ",))]";
+}
+
+DType parsed_descr(const std::string& descr) {
+  auto dtype = parse_descr(descr, Limits{});
+  REQUIRE(dtype.ok());
+  return *dtype;
+}
+
+}  // namespace
+
+TEST_CASE("scan planning is bounded by the header, not by subarray counts", "[npy_reader]") {
+  const std::string huge = subarray_of_bools(2147483647, 0);
+  const std::string many_zero = subarray_of_bools(2147483647, 380);
+  for (const std::string& descr : {huge, many_zero}) {
+    const DType dtype = parsed_descr(descr);
+    const detail::PayloadScanner scanner(dtype);
+    CHECK(scanner.needed());
+    CHECK(scanner.planned());
+    CHECK(scanner.plan_runs() == 1);  // the whole item is one run of bools
+    CHECK(scanner.build_steps() < 1000);
+    // Shape (0,): nothing to scan, accepted everywhere.
+    const Bytes file = npy_file(simple_dict(descr, "(0,)"));
+    CHECK(read_npy(file).ok());
+    CHECK(validate_npy(file).ok());
+  }
+  // Only zero-size fields hold bools: nothing needs scanning at all.
+  const DType empty_bools = parsed_descr(
+      "[('a', [('z', '|b1', (0,)), ('p', '|V1')], (2147483647,)), ('u', [('w', '<U0')], (9,))]");
+  const detail::PayloadScanner nothing(empty_bools);
+  CHECK_FALSE(nothing.needed());
+  CHECK(nothing.build_steps() < 1000);
+  // Records that are not one run (a pad byte after the bool) cannot collapse; planning stops
+  // after a bounded number of visits and the scan walks each item instead.
+  const DType padded = parsed_descr(subarray_of_bools(2147483646 / 2, 380, ", ('p', '|V1')"));
+  const detail::PayloadScanner walker(padded);
+  CHECK(walker.needed());
+  CHECK_FALSE(walker.planned());
+  CHECK(walker.build_steps() <= 400 + detail::kMaxScanPlanVisits + 1);
+}
+
+TEST_CASE("bools in nested subarrays with zero-size fields are still scanned", "[npy_reader]") {
+  // Collapsed to one run per item: 3,000 records of (bool, 50 zero-size bools) in each element.
+  const std::string dense = simple_dict(subarray_of_bools(3000, 50), "(2,)");
+  Bytes payload = zeros(2 * 3000);
+  for (size_t i = 0; i < payload.size(); i += 3) payload[i] = std::byte{1};
+  CHECK(read_npy(npy_file(dense, payload)).ok());
+  payload[3000 + 1234] = std::byte{2};
+  const Bytes bad = npy_file(dense, payload);
+  CHECK(code_everywhere(bad) == ErrorCode::InvalidBool);
+  CHECK(error_of(bad).offset == payload_start(bad) + 3000 + 1234);
+
+  // Not collapsible (a pad byte per record) and more records than the plan holds: walked per
+  // item, same code and offset, padding never checked.
+  const std::string padded = simple_dict(subarray_of_bools(5000, 50, ", ('p', '|V1')"), "(2,)");
+  const DType padded_dtype = parsed_descr(subarray_of_bools(5000, 50, ", ('p', '|V1')"));
+  const detail::PayloadScanner walker(padded_dtype);
+  CHECK_FALSE(walker.planned());
+  CHECK(walker.build_steps() < 60 + detail::kMaxScanPlanVisits + 1);
+  Bytes padded_payload = zeros(2 * 5000 * 2);
+  for (size_t i = 1; i < padded_payload.size(); i += 2) padded_payload[i] = std::byte{0xAB};
+  CHECK(read_npy(npy_file(padded, padded_payload)).ok());
+  padded_payload[10000 + 2 * 4321] = std::byte{0x80};
+  const Bytes padded_bad = npy_file(padded, padded_payload);
+  CHECK(code_everywhere(padded_bad) == ErrorCode::InvalidBool);
+  CHECK(error_of(padded_bad).offset == payload_start(padded_bad) + 10000 + 2 * 4321);
+
+  // A small nested record that mixes bools, U and zero-size fields keeps its exact plan.
+  const std::string mixed_descr =
+      "[('r', [('f', '|b1', (2,)), ('z', '|b1', (0,)), ('s', '>U1')], (3,)), ('t', '|b1')]";
+  const detail::PayloadScanner mixed(parsed_descr(mixed_descr));
+  CHECK(mixed.planned());
+  CHECK(mixed.plan_runs() == 7);  // 3 x (bools, U) then the last bool
+  Bytes mixed_payload = zeros(2 * 19);
+  mixed_payload[19 + 2 * 6 + 2 + 1] = std::byte{0xD8};  // '>U1' 0x00D80000: above U+10FFFF
+  const Bytes mixed_bad = npy_file(simple_dict(mixed_descr, "(2,)"), mixed_payload);
+  CHECK(code_everywhere(mixed_bad) == ErrorCode::InvalidUnicode);
+  CHECK(error_of(mixed_bad).offset == payload_start(mixed_bad) + 19 + 2 * 6 + 2);
 }
 
 TEST_CASE("U strings must hold Unicode scalar values", "[npy_reader]") {
