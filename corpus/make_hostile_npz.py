@@ -479,11 +479,12 @@ def unpack_record(layout, data, pos):
 
 
 def find_end_record(data):
-    """Rule 1: exactly one end record ending exactly at the end of the file."""
+    """Rule 1: exactly one end record ending exactly at the end of the file,
+    and no other signature in zipfile's search window (64 KiB + 22 bytes)."""
     size = len(data)
     if size < END_FIXED:
         fail("zip_no_end_record", "file shorter than an end record")
-    start = max(0, size - (0xFFFF + END_FIXED))
+    start = max(0, size - (0x10000 + END_FIXED))
     signatures, candidates = [], []
     pos = data.find(SIG_END, start)
     while pos != -1:
@@ -496,8 +497,8 @@ def find_end_record(data):
         if signatures:
             fail("zip_bad_end_record", "comment length misses the file end")
         fail("zip_no_end_record", "no end record signature")
-    if len(candidates) > 1:
-        fail("zip_ambiguous_end_record", f"candidates at {candidates}")
+    if len(signatures) > 1:
+        fail("zip_ambiguous_end_record", f"signatures at {signatures}")
     return candidates[0]
 
 
@@ -658,7 +659,7 @@ def check_archive(data):
                 data[at:at + 4] != SIG_ZIP64_END:
             fail("zip_bad_zip64", "no ZIP64 end record at the locator offset")
         record = unpack_record(ZIP64_END_RECORD, data, at)
-        if record["record_size"] < 44 or \
+        if record["record_size"] != 44 or \
                 at + 12 + record["record_size"] != locator_at:
             fail("zip_bad_zip64", "ZIP64 end record size")
         if record["disk_number"] or record["cd_disk"] or \
@@ -742,6 +743,10 @@ def check_archive(data):
         if key in seen:
             fail("zip_duplicate_name", repr(entry["name"]))
         seen.add(key)
+    names = {entry["name"] for entry in entries}
+    for entry in entries:
+        if entry["name"].endswith(b".npy") and entry["name"][:-4] in names:
+            fail("zip_key_shadows_member", repr(entry["name"]))
     for entry in entries:
         if not entry["name"].endswith(b".npy"):
             fail("zip_not_npy_member", repr(entry["name"]))
@@ -939,10 +944,12 @@ def pass_end_record_comment():
     return two_members(comment=b"archive comment")
 
 
-@case("pass_end_signature_in_member_data")
-def pass_end_signature_in_member_data():
+@case("fail_zip_ambiguous_end_record__end_signature_in_member_data")
+def fail_end_signature_in_member_data():
     """A u1 array whose bytes contain an end record signature with a comment
-    length that does not reach the file end: only a real candidate counts."""
+    length that does not reach the file end. zipfile would not pick it, but a
+    reader searching differently could: any second signature in the search
+    window is refused (a rare false refusal of real data, documented)."""
     fake = SIG_END + bytes(16) + struct.pack("<H", 7)
     payload = npy(np.frombuffer(fake * 2, dtype="|u1"))
     return build_zip([Member("a.npy", payload), Member("b.npy", NPY_B)])
@@ -994,6 +1001,22 @@ def fail_end_record_in_comment():
     both signatures satisfy position + 22 + comment length == file size."""
     fake = struct.pack("<4s4H2LH", SIG_END, 0, 0, 0, 0, 0, 0, 0)
     return two_members(comment=fake)
+
+
+@case("fail_zip_ambiguous_end_record__hidden_archive_in_comment")
+def fail_hidden_archive_in_comment():
+    """The outer end record's comment is a complete second archive plus one
+    byte: npyguard's end record is the outer one, while zipfile's rfind finds
+    the hidden archive's record and np.load returns the hidden arrays."""
+    hidden = build_zip([Member("a.npy", NPY_B), Member("b.npy", NPY_A)])
+    return two_members(comment=hidden + b"X")
+
+
+@case("fail_zip_ambiguous_end_record__comment_ends_in_signature")
+def fail_comment_ends_in_signature():
+    """A comment ending in PK\\5\\6: zipfile's rfind lands there and gives up
+    (too short for a record); npyguard used not to look at the last 21 bytes."""
+    return two_members(comment=b"hello" + SIG_END)
 
 
 # --- rule 2: disks ------------------------------------------------------
@@ -1048,6 +1071,16 @@ def fail_record_size_too_small():
     """record_size 40 (< 44); the record then also ends before the locator."""
     return two_members(zip64=True, sentinels=True,
                        zip64_end={"record_size": 40})
+
+
+@case("fail_zip_bad_zip64__record_extensible_data")
+def fail_record_extensible_data():
+    """record_size 44 + 56 with 56 bytes of extensible data that end at the
+    locator: zipfile reads the 56 bytes just before the locator (here: the
+    extensible data, a forged record) whatever the locator's offset says."""
+    return two_members(zip64=True, sentinels=True,
+                       zip64_end={"record_size": 44 + 56},
+                       zip64_gap=bytes(56))
 
 
 @case("fail_zip_bad_zip64__record_not_adjacent_to_locator")
@@ -1334,6 +1367,19 @@ def fail_bytes_left():
 
 # --- rule 7: names ----------------------------------------------------------
 
+@case("fail_zip_key_shadows_member__npy_npy")
+def fail_key_shadows_member():
+    """Members a.npy and a.npy.npy: NpzFile['a.npy'] is the first (full name
+    first), while npyguard's key 'a.npy' names the second."""
+    return build_zip([Member("a.npy", NPY_A), Member("a.npy.npy", NPY_B)])
+
+
+@case("fail_zip_key_shadows_member__savez_keys")
+def fail_key_shadows_member_savez():
+    """What np.savez(f, **{'arr_0.npy': x, 'arr_0': y}) itself writes."""
+    return build_zip([Member("arr_0.npy.npy", NPY_A), Member("arr_0.npy", NPY_B)])
+
+
 @case("fail_zip_duplicate_name__same_name")
 def fail_duplicate_name():
     return build_zip([Member("a.npy", NPY_A), Member("a.npy", NPY_B)])
@@ -1349,6 +1395,16 @@ def fail_duplicate_alias():
 def fail_not_npy_text():
     return build_zip([Member("a.npy", NPY_A),
                       Member("readme.txt", b"not an array\n")])
+
+
+@case("fail_zip_not_npy_member__npy_content_other_name")
+def fail_not_npy_npy_content():
+    """data.bin holds a pickled object .npy: NpzFile parses every member whose
+    data starts with the magic, whatever its name, so even with
+    skip_non_npy_members it must be validated (tests/test_npz.cpp)."""
+    return build_zip([Member("a.npy", NPY_A),
+                      Member("data.bin", npy(np.array([None, 1], dtype=object),
+                                             allow_pickle=True), DEFLATED)])
 
 
 @case("fail_zip_not_npy_member__directory_entry")
@@ -1580,6 +1636,40 @@ def fail_inflate_distance():
     return deflate_member(bits.getvalue() + bytes(8))
 
 
+def fixed_huffman_with_distance_symbol(symbol):
+    """A fixed-Huffman stream of a zero-filled u1 .npy whose last three bytes
+    come from a match with distance symbol `symbol` (30 and 31 are invalid,
+    RFC 1951 3.2.6). Returns (payload, stream)."""
+    payload = npy(np.zeros(25804, dtype="|u1"))
+    header = payload[:len(payload) - 25804]
+    bits = BitWriter()
+    bits.value(1, 1)            # BFINAL
+    bits.value(1, 2)            # BTYPE 01: fixed Huffman
+    for byte in header:
+        if byte < 144:
+            bits.code(0x30 + byte, 8)
+        else:
+            bits.code(0x190 + byte - 144, 9)
+    bits.code(0x30, 8)          # literal 0
+    for _ in range(100):        # 100 x 258 zeros: symbol 285, distance 1
+        bits.code(0xC5, 8)
+        bits.code(0, 5)
+    bits.code(257 - 256, 7)     # length 3
+    bits.code(symbol, 5)        # the distance symbol under test
+    bits.value(0, 13)           # extra bits, as for symbol 29
+    bits.code(0, 7)             # end of block
+    return payload, bits.getvalue()
+
+
+@case("fail_inflate_corrupt__fixed_huffman_distance_symbol_30")
+def fail_inflate_distance_30():
+    """zlib (Python's and NumPy's inflater) refuses distance symbol 30;
+    libdeflate 1.14 decodes it like symbol 29 and produced the payload, so a
+    second inflater would have given a second verdict."""
+    payload, stream = fixed_huffman_with_distance_symbol(30)
+    return deflate_member(stream, payload)
+
+
 @case("fail_inflate_corrupt__stored_block_length")
 def fail_inflate_stored_length():
     """A stored block whose NLEN is not the complement of LEN."""
@@ -1644,6 +1734,16 @@ def fail_member_npy_more():
 def fail_member_npy_less():
     """Eight bytes after the .npy payload, inside the member."""
     return build_zip([Member("a.npy", NPY_A + b"trailing")])
+
+
+@case("fail_zip_member_size_mismatch__deflate_trailing_beyond_limits")
+def fail_member_deflate_trailing_large():
+    """20,000 bytes after a 16-byte payload in a deflate member: refused by
+    default; with allow_trailing_data and a small max_array_bytes the member is
+    larger than the whole-member path takes, and read() used to answer
+    `internal` instead of the array (tests/test_npz.cpp)."""
+    return build_zip([Member("a.npy", npy(np.zeros(16, "|u1")) + bytes(20000),
+                             DEFLATED)])
 
 
 @case("fail_object_dtype__pickled_member")

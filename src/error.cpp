@@ -157,6 +157,9 @@ constexpr std::array kErrorTable = {
               "a member's size differs from what its own .npy header declares"},
     ErrorInfo{ErrorCode::ZipBadMemberPattern, "zip_bad_member_pattern", C::Internal,
               "a member-name pattern is not a valid RE2 regular expression"},
+    ErrorInfo{ErrorCode::ZipKeyShadowsMember, "zip_key_shadows_member", C::Malformed,
+              "a member's key is another member's full name, so NumPy would load a different "
+              "member under that key"},
 
     ErrorInfo{ErrorCode::InflateCorrupt, "inflate_corrupt", C::Malformed,
               "the deflate data is corrupt"},

@@ -1,7 +1,8 @@
-// Bounded raw-deflate decoding and deflate encoding for the writer: the only door to zlib and to
-// libdeflate's decoder (CRC-32 is in crc32.h). Input: untrusted compressed bytes; output: decoded
-// bytes, never more than the caller's buffer holds. No zlib or libdeflate type appears here, so
-// nothing else in npyguard can call them directly.
+// Bounded raw-deflate decoding and deflate encoding for the writer: the only door to zlib (CRC-32
+// is in crc32.h). Input: untrusted compressed bytes; output: decoded bytes, never more than the
+// caller's buffer holds. No zlib type appears here, so nothing else in npyguard can call it
+// directly. zlib is the only decoder: it is the one Python and NumPy use, so its verdict is the
+// consumer's.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +14,7 @@
 
 namespace npyguard::detail {
 
-// Whole-buffer raw inflate (libdeflate, about twice zlib's speed) for a member whose sizes are
+// Whole-buffer raw inflate (zlib in one pass, no intermediate chunks) for a member whose sizes are
 // known: true only when `in` is exactly one complete deflate stream that decodes to exactly
 // out.size() bytes. False says nothing about why; the caller re-reads with the streaming Inflater
 // for the exact error and offset.

@@ -241,6 +241,17 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
     member.skipped = !npy;
     members.push_back(std::move(member));
   }
+  // NpzFile[key] tries the key as a full member name before key + ".npy": with members "a.npy"
+  // and "a.npy.npy", z["a.npy"] is the first, while the second's key is "a.npy" too.
+  std::set<std::string_view, std::less<>> names;
+  for (const NpzMember& member : members) names.insert(member.name);
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].key != members[i].name && names.count(members[i].key) != 0) {
+      return error_at(ErrorCode::ZipKeyShadowsMember, directory.entries[i].central_offset,
+                      "a member's key (its name without '.npy') is another member's full name",
+                      static_cast<uint32_t>(i));
+    }
+  }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
     if (members[i].skipped && !limits.skip_non_npy_members) {
       return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].central_offset,
@@ -275,6 +286,42 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
   return ok_status();
 }
 
+// NumPy parses every member whose data starts with the .npy magic as an array, whatever its name
+// (NpzFile.__getitem__), so a member skipped for its name is still validated as an array when its
+// content says it is one; its key is its full name, as in NpzFile.files. Costs at most the
+// compressed bytes needed for six bytes of output per skipped member.
+Status unskip_npy_content(NpzArchive::State& state, detail::RandomAccessSource& source) {
+  NPYGUARD_ASSIGN_OR_RETURN(auto patterns,
+                            detail::MemberNamePolicy::compile(state.limits.member_patterns));
+  for (size_t i = 0; i < state.members.size(); ++i) {
+    NpzMember& member = state.members[i];
+    if (!member.skipped) continue;
+    const ZipEntry& entry = state.directory.entries[i];
+    MemberSource data(source, entry);
+    std::array<std::byte, detail::kNpyMagic.size()> prefix{};
+    size_t have = 0;
+    while (have < prefix.size()) {
+      auto got = data.read_some(std::span(prefix).subspan(have));
+      if (!got.ok()) return in_member(got.error(), i);
+      if (*got == 0) break;
+      have += *got;
+    }
+    const bool magic =
+        have == prefix.size() && std::equal(prefix.begin(), prefix.end(), detail::kNpyMagic.begin(),
+                                            [](std::byte a, uint8_t b) {
+                                              return static_cast<uint8_t>(a) == b;
+                                            });
+    if (!magic) continue;
+    if (!patterns.allows(member.name)) {
+      return error_at(ErrorCode::ZipMemberNameRejected, entry.central_offset,
+                      "member name matches none of the allowed patterns",
+                      static_cast<uint32_t>(i));
+    }
+    member.skipped = false;
+  }
+  return ok_status();
+}
+
 Result<std::shared_ptr<const NpzArchive::State>> open_state(
     std::shared_ptr<NpzArchive::State> state, detail::RandomAccessSource& source) {
   NPYGUARD_TRY(state->limits.validate());
@@ -290,6 +337,7 @@ Result<std::shared_ptr<const NpzArchive::State>> open_state(
   for (size_t i = 0; i < state->members.size(); ++i) {
     state->members[i].data_offset = state->directory.entries[i].data_offset;
   }
+  NPYGUARD_TRY(unskip_npy_content(*state, source));
   return std::shared_ptr<const NpzArchive::State>(std::move(state));
 }
 
@@ -386,10 +434,11 @@ Result<T> with_member(const NpzArchive::State& state, size_t index, Consume&& co
 
 namespace {
 
-// Deflate members are loaded whole when that works: the compressed bytes read at once,
-// libdeflate into a buffer of exactly the declared size, CRC-32, then the .npy parsed in place.
-// Any failure (corrupt data, wrong sizes, CRC, a bad .npy) gives nullopt and the streaming
-// reader runs instead, so errors and their offsets are exactly the streaming reader's.
+// Deflate members are loaded whole when that works: the compressed bytes read at once, inflated
+// (zlib, in one pass) into a buffer of exactly the declared size, CRC-32, then the .npy parsed in
+// place. Any failure (corrupt data, wrong sizes, CRC, a bad .npy, a member too big for this path)
+// gives nullopt and the streaming reader runs instead, so errors and their offsets are exactly the
+// streaming reader's. Both paths use the same zlib, so they cannot disagree on a verdict.
 std::optional<Array> load_deflate_whole(const NpzArchive::State& state, const ZipEntry& entry) {
   const auto compressed_size = detail::checked_narrow<size_t>(entry.compressed_size);
   const auto size = detail::checked_narrow<size_t>(entry.uncompressed_size);
@@ -432,15 +481,9 @@ Result<Array> NpzArchive::read(size_t index) const {
       return std::move(*array);
     }
   }
-  auto result = with_member<Array>(*state_, index, [&](MemberSource& member, uint64_t size) {
+  return with_member<Array>(*state_, index, [&](MemberSource& member, uint64_t size) {
     return detail::load_sequential(member, state_->limits, size);
   });
-  if (whole && result.ok()) {
-    // libdeflate refused what zlib accepts: one of them is wrong, so neither is trusted.
-    return in_member(error_at(ErrorCode::Internal, 0, "libdeflate and zlib disagree on a member"),
-                     index);
-  }
-  return result;
 }
 
 Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {

@@ -282,7 +282,7 @@ Status write_central_directory(ByteSink& sink, const std::vector<WrittenEntry>& 
   if (zip64) {
     const uint64_t record_offset = sink.position();
     append_le(end, detail::kZip64EndRecordSignature, 4);
-    append_le(end, detail::kZip64EndRecordMinBody, 8);
+    append_le(end, detail::kZip64EndRecordBody, 8);
     append_le(end, kVersionMadeBy, 2);
     append_le(end, kVersionZip64, 2);
     append_le(end, 0, 4);

@@ -199,34 +199,42 @@ Result<EndRecord> find_end_record(RandomAccessSource& source) {
   if (size < kEndRecordSize) {
     return zip_error(ErrorCode::ZipNoEndRecord, size, "input too short for an end record");
   }
-  const uint64_t tail_length = std::min<uint64_t>(size, kEndRecordSize + kMaxEndComment);
+  const uint64_t tail_length = std::min<uint64_t>(size, kEndSearchWindow);
   const uint64_t tail_offset = size - tail_length;
   NPYGUARD_ASSIGN_OR_RETURN(auto tail, read_range(source, tail_offset, tail_length));
 
+  // The record npyguard reads is the one whose comment reaches the end exactly. Python's zipfile
+  // takes the last signature in the window instead, and other readers search in other ways, so
+  // any second signature (inside a comment, in the last member's data, in the last 21 bytes)
+  // could make another reader see another archive: with more than one, the archive is refused.
   std::optional<size_t> found;
-  size_t candidates = 0;
+  std::optional<size_t> other;
   bool saw_signature = false;
-  for (size_t pos = 0; pos + kEndRecordSize <= tail.size(); ++pos) {
+  for (size_t pos = 0; pos + 4 <= tail.size(); ++pos) {
     ByteReader reader(std::span<const std::byte>(tail).subspan(pos));
     uint32_t signature = 0;
     if (!reader.read_u32le(signature) || signature != kEndRecordSignature) continue;
     saw_signature = true;
     uint16_t comment_length = 0;
-    if (!reader.skip(16) || !reader.read_u16le(comment_length)) continue;
-    if (pos + kEndRecordSize + comment_length == tail.size()) {
+    const bool reaches_end = pos + kEndRecordSize <= tail.size() && reader.skip(16) &&
+                             reader.read_u16le(comment_length) &&
+                             pos + kEndRecordSize + comment_length == tail.size();
+    if (reaches_end && !found) {
       found = pos;
-      ++candidates;
+    } else if (!other) {
+      other = pos;
     }
   }
-  if (candidates == 0) {
+  if (!found) {
     return saw_signature
                ? zip_error(ErrorCode::ZipBadEndRecord, size,
                            "end record comment length does not reach the end of the input")
                : zip_error(ErrorCode::ZipNoEndRecord, size, "no end-of-central-directory record");
   }
-  if (candidates > 1) {
-    return zip_error(ErrorCode::ZipAmbiguousEndRecord, tail_offset + *found,
-                     "several end records fit; readers would pick different ones");
+  if (other) {
+    return zip_error(ErrorCode::ZipAmbiguousEndRecord, tail_offset + *other,
+                     "a second end-record signature near the end of the archive; readers that "
+                     "search for it differently would see a different archive");
   }
 
   EndRecord end;
@@ -300,10 +308,13 @@ Result<EndRecord> find_end_record(RandomAccessSource& source) {
   // The record's size field counts the bytes after itself (12 bytes of signature and size).
   const auto record_end = checked_add<uint64_t>(record_offset, 12);
   const auto record_end_full = record_end ? checked_add(*record_end, record_size) : std::nullopt;
-  if (record_size < kZip64EndRecordMinBody || !record_end_full ||
+  // zipfile reads the 56 bytes right before the locator whatever the locator says, and ignores
+  // extensible data; a record of any other size could hide a second record zipfile would read.
+  if (record_size != kZip64EndRecordBody || !record_end_full ||
       *record_end_full != locator_offset) {
     return zip_error(ErrorCode::ZipBadZip64, record_offset + 4,
-                     "ZIP64 end record size does not end at the locator");
+                     "ZIP64 end record is not exactly 56 bytes ending at the locator (extensible "
+                     "data is refused)");
   }
   if (disk64 != 0 || directory_disk64 != 0 || disk_entries64 != total_entries64) {
     return zip_error(ErrorCode::ZipMultiDisk, record_offset, "ZIP64 end record spans disks");

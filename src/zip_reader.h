@@ -31,10 +31,14 @@ inline constexpr size_t kCentralHeaderSize = 46;
 inline constexpr size_t kCentralOffsetField = 42;
 inline constexpr size_t kEndRecordSize = 22;
 inline constexpr size_t kMaxEndComment = 65535;
+// Python's zipfile (_EndRecData) looks for the last end-record signature in the final 64 KiB + 22
+// bytes, one byte more than the longest legal comment reaches; the ambiguity check covers that
+// whole window so no signature zipfile could find goes unseen.
+inline constexpr size_t kEndSearchWindow = (size_t{1} << 16) + 22;
 inline constexpr size_t kZip64LocatorSize = 20;
 // Signature, record size, then 44 bytes of fixed fields (APPNOTE 4.3.14.1).
 inline constexpr size_t kZip64EndRecordSize = 56;
-inline constexpr uint64_t kZip64EndRecordMinBody = 44;
+inline constexpr uint64_t kZip64EndRecordBody = 44;
 // ZIP64 extended information extra field id (APPNOTE 4.5.3).
 inline constexpr uint16_t kZip64ExtraId = 0x0001;
 // Highest "version needed to extract" accepted: 4.5 is ZIP64 (APPNOTE 4.4.3.2); later versions

@@ -118,6 +118,72 @@ TEST_CASE("skipped non-.npy members are listed but cannot be read", "[npz][limit
   CHECK(infos->size() == archive->members().size() - 1);
 }
 
+TEST_CASE("a member skipped for its name but holding .npy data is still validated", "[npz]") {
+  // NumPy parses any member whose data starts with the .npy magic; data.bin holds object dtype.
+  const Bytes bytes = read_file(std::string(NPYGUARD_SOURCE_DIR) +
+                                "/corpus/expect/fail_zip_not_npy_member__npy_content_other_name.npz");
+  Limits limits;
+  limits.skip_non_npy_members = true;
+  auto archive = NpzArchive::open(bytes, limits);
+  if (!archive.ok()) FAIL(describe(archive.error()));
+  REQUIRE(archive->members().size() == 2);
+  CHECK_FALSE(archive->members()[1].skipped);
+  CHECK(archive->members()[1].key == "data.bin");  // NpzFile.files keeps the full name
+  const auto all = archive->validate_all();
+  REQUIRE_FALSE(all.ok());
+  CHECK(all.error().code == ErrorCode::ObjectDtype);
+  CHECK(all.error().member == 1);
+  CHECK(archive->read("data.bin").error().code == ErrorCode::ObjectDtype);
+}
+
+TEST_CASE("keys that are another member's full name are refused", "[npz]") {
+  for (const char* name : {"fail_zip_key_shadows_member__npy_npy.npz",
+                           "fail_zip_key_shadows_member__savez_keys.npz"}) {
+    const Bytes bytes = read_file(std::string(NPYGUARD_SOURCE_DIR) + "/corpus/expect/" + name);
+    const auto archive = NpzArchive::open(bytes);
+    REQUIRE_FALSE(archive.ok());
+    CHECK(archive.error().code == ErrorCode::ZipKeyShadowsMember);
+  }
+}
+
+TEST_CASE("a large deflate member with trailing data reads when trailing data is allowed",
+          "[npz][limits]") {
+  // Larger than 12 + max_header_bytes + max_array_bytes: the whole-member path is not taken, and
+  // read() used to report that as `internal` instead of reading the member by streaming.
+  const Bytes bytes = read_file(
+      std::string(NPYGUARD_SOURCE_DIR) +
+      "/corpus/expect/fail_zip_member_size_mismatch__deflate_trailing_beyond_limits.npz");
+  CHECK(NpzArchive::open(bytes).value().read(0).error().code ==
+        ErrorCode::ZipMemberSizeMismatch);
+  Limits limits;
+  limits.allow_trailing_data = true;
+  limits.max_array_bytes = 64;
+  auto archive = NpzArchive::open(bytes, limits);
+  REQUIRE(archive.ok());
+  REQUIRE(archive->members().at(0).uncompressed_size > 12 + limits.max_header_bytes + 64);
+  const auto array = archive->read(0);
+  if (!array.ok()) FAIL(describe(array.error()));
+  CHECK(array->shape() == std::vector<uint64_t>{16});
+  CHECK(archive->validate(0).ok());
+}
+
+TEST_CASE("one inflater, one verdict: a stream only libdeflate decodes is refused on every path",
+          "[npz]") {
+  // Distance symbol 30 in a fixed-Huffman block: zlib refuses it, libdeflate 1.14 did not.
+  const Bytes bytes = read_file(
+      std::string(NPYGUARD_SOURCE_DIR) +
+      "/corpus/expect/fail_inflate_corrupt__fixed_huffman_distance_symbol_30.npz");
+  auto archive = NpzArchive::open(bytes);
+  REQUIRE(archive.ok());
+  CHECK(archive->read(0).error().code == ErrorCode::InflateCorrupt);
+  CHECK(archive->validate(0).error().code == ErrorCode::InflateCorrupt);
+  const auto all = archive->read_all(2);
+  REQUIRE_FALSE(all.ok());
+  CHECK(all.error().code == ErrorCode::InflateCorrupt);
+  Bytes out(25804);  // the payload: 25,804 zero bytes
+  CHECK(archive->read_into(0, out).error().code == ErrorCode::InflateCorrupt);
+}
+
 // A stored member of exactly 0x08074B50 bytes whose CRC-32 is 0x08074B50, followed by a signed
 // 32-bit data descriptor: read with the signature it is (sig, crc, csize, usize); read without,
 // (crc, csize, usize) starting at the signature agrees with the directory too. The member is a

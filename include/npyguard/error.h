@@ -87,6 +87,7 @@ enum class ErrorCode : uint16_t {
   ZipStoredSizeMismatch = 525,   // zip_stored_size_mismatch
   ZipMemberSizeMismatch = 526,   // zip_member_size_mismatch
   ZipBadMemberPattern = 527,     // zip_bad_member_pattern
+  ZipKeyShadowsMember = 528,     // zip_key_shadows_member
 
   // 6xx: inflate and checksums (the .npz reader).
   InflateCorrupt = 601,    // inflate_corrupt
