@@ -291,8 +291,9 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
 // content says it is one; its key is its full name, as in NpzFile.files. Costs at most the
 // compressed bytes needed for six bytes of output per skipped member.
 Status unskip_npy_content(NpzArchive::State& state, detail::RandomAccessSource& source) {
-  NPYGUARD_ASSIGN_OR_RETURN(auto patterns,
-                            detail::MemberNamePolicy::compile(state.limits.member_patterns));
+  // Compiled again only when a member turns out to be an array (apply_member_policy's copy is
+  // gone by now), so archives without such members pay nothing.
+  std::optional<detail::MemberNamePolicy> patterns;
   for (size_t i = 0; i < state.members.size(); ++i) {
     NpzMember& member = state.members[i];
     if (!member.skipped) continue;
@@ -312,7 +313,12 @@ Status unskip_npy_content(NpzArchive::State& state, detail::RandomAccessSource& 
                                               return static_cast<uint8_t>(a) == b;
                                             });
     if (!magic) continue;
-    if (!patterns.allows(member.name)) {
+    if (!patterns) {
+      NPYGUARD_ASSIGN_OR_RETURN(auto compiled,
+                                detail::MemberNamePolicy::compile(state.limits.member_patterns));
+      patterns.emplace(std::move(compiled));
+    }
+    if (!patterns->allows(member.name)) {
       return error_at(ErrorCode::ZipMemberNameRejected, entry.central_offset,
                       "member name matches none of the allowed patterns",
                       static_cast<uint32_t>(i));

@@ -30,9 +30,8 @@ inline constexpr size_t kCentralHeaderSize = 46;
 // Position of the local-header-offset field inside a central header (APPNOTE 4.3.12).
 inline constexpr size_t kCentralOffsetField = 42;
 inline constexpr size_t kEndRecordSize = 22;
-inline constexpr size_t kMaxEndComment = 65535;
 // Python's zipfile (_EndRecData) looks for the last end-record signature in the final 64 KiB + 22
-// bytes, one byte more than the longest legal comment reaches; the ambiguity check covers that
+// bytes, one byte more than the longest legal comment (65,535 bytes) reaches; the ambiguity check covers that
 // whole window so no signature zipfile could find goes unseen.
 inline constexpr size_t kEndSearchWindow = (size_t{1} << 16) + 22;
 inline constexpr size_t kZip64LocatorSize = 20;
