@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <new>
+#include <random>
+#include <string_view>
 #include <utility>
 
 #include "util/checked_math.h"
@@ -21,8 +23,31 @@ Error write_error(uint64_t offset, const char* detail) {
   return Error{.code = ErrorCode::IoWriteFailed, .offset = offset, .detail = detail};
 }
 
-// Permissions of a new file: rw for the owner, r for others, as most tools create data files.
-constexpr mode_t kNewFileMode = 0644;
+// Permissions asked for a new file; the kernel takes the process umask (or the directory's
+// default ACL) off them, as for any file a tool creates.
+constexpr mode_t kNewFileMode = 0666;
+// Permission bits kept from a file being replaced: rwx for owner, group and others. Set-id and
+// sticky bits are not carried over to data npyguard wrote.
+constexpr mode_t kKeptModeBits = 0777;
+// Attempts at an unused temporary name before giving up (each name has 36 random bits).
+constexpr int kTempNameAttempts = 64;
+
+// A fresh file named `prefix` + six random characters, opened for writing with O_EXCL so an
+// existing file (or a symlink planted there) is never opened. Unlike mkostemp, which fixes mode
+// 0600, the mode given here goes through the umask.
+int create_unique(const std::string& prefix, std::string& path) {
+  constexpr std::string_view kAlphabet =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  constexpr int kSuffixLength = 6;
+  std::random_device entropy;
+  for (int attempt = 0; attempt < kTempNameAttempts; ++attempt) {
+    path = prefix;
+    for (int i = 0; i < kSuffixLength; ++i) path += kAlphabet[entropy() % kAlphabet.size()];
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kNewFileMode);
+    if (fd >= 0 || errno != EEXIST) return fd;
+  }
+  return -1;
+}
 
 std::string directory_of(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -77,13 +102,17 @@ Result<AtomicFile> AtomicFile::create(const std::string& target) {
   const std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
   if (base.empty()) return write_error(0, "the output path names a directory");
   // A hidden name in the same directory: rename() within one filesystem is atomic.
-  std::string temp = directory + "/." + base + ".npyguard-XXXXXX";
-  const int fd = ::mkostemp(temp.data(), O_CLOEXEC);
+  std::string temp;
+  const int fd = create_unique(directory + "/." + base + ".npyguard-", temp);
   if (fd < 0) return write_error(0, "cannot create a temporary file next to the output");
-  if (::fchmod(fd, kNewFileMode) != 0) {
+  // A file being replaced keeps its permissions: a private 0600 input must not become readable
+  // by others through sanitize --in-place.
+  struct stat existing {};
+  if (::stat(target.c_str(), &existing) == 0 && S_ISREG(existing.st_mode) &&
+      ::fchmod(fd, existing.st_mode & kKeptModeBits) != 0) {
     ::close(fd);
     ::unlink(temp.c_str());
-    return write_error(0, "cannot set the output file's permissions");
+    return write_error(0, "cannot give the output the replaced file's permissions");
   }
   return AtomicFile(fd, std::move(temp), target);
 }

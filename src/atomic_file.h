@@ -36,7 +36,8 @@ class VectorSink final : public ByteSink {
 
 // A temporary file next to `target` (same directory, so rename is atomic) that replaces the
 // target on commit(): write, fsync, rename, fsync the directory. Destroyed without commit, it
-// removes the temporary file and leaves the target as it was.
+// removes the temporary file and leaves the target as it was. A new target gets mode 0666 minus
+// the umask; a replaced regular file's permission bits are kept.
 class AtomicFile final : public ByteSink {
  public:
   static Result<AtomicFile> create(const std::string& target);

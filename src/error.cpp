@@ -214,6 +214,9 @@ constexpr std::array kErrorTable = {
               "writing the output failed; the target was left untouched"},
     ErrorInfo{ErrorCode::IoSameFile, "io_same_file", C::Io,
               "the output is the input file (use --in-place to replace it)"},
+    ErrorInfo{ErrorCode::WriterFailed, "writer_failed", C::Io,
+              "an earlier step of this archive writer failed, so the archive cannot be "
+              "completed; nothing was written to the target (start a new writer)"},
 
     ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)"},
     ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal,

@@ -321,12 +321,19 @@ struct ArchiveBuilder {
   std::vector<WrittenEntry> entries;
   std::set<std::string, std::less<>> keys;
 
+  // The key is recorded only once its member is completely written, so a refused member does
+  // not make its key look taken.
   Status add(ByteSink& sink, const NpzWriteMember& member, const NpzWriteOptions& options) {
-    if (!keys.insert(member.key).second) {
+    if (keys.contains(member.key)) {
       return writer_error(ErrorCode::ZipDuplicateName, "two members with the same key");
     }
     NPYGUARD_ASSIGN_OR_RETURN(WrittenEntry entry, write_member(sink, member, options));
-    entries.push_back(std::move(entry));
+    try {
+      entries.push_back(std::move(entry));
+      keys.insert(member.key);
+    } catch (const std::bad_alloc&) {
+      return writer_error(ErrorCode::OutOfMemory, "recording the member failed");
+    }
     return ok_status();
   }
 };
@@ -428,6 +435,14 @@ struct NpzFileWriter::State {
   NpzWriteOptions options;
   ArchiveBuilder builder;
   bool committed = false;
+  // Set by the first add() or commit() that fails: the temporary file may hold part of a member
+  // by then, so the archive can never be completed and every later call says so.
+  bool failed = false;
+
+  Status fail_on_error(Status status) {
+    if (!status.ok()) failed = true;
+    return status;
+  }
 };
 
 NpzFileWriter::NpzFileWriter(std::unique_ptr<State> state) noexcept : state_(std::move(state)) {}
@@ -440,23 +455,25 @@ Result<NpzFileWriter> NpzFileWriter::create(const std::string& path,
   NPYGUARD_TRY(check_options(options));
   NPYGUARD_ASSIGN_OR_RETURN(detail::AtomicFile file, detail::AtomicFile::create(path));
   try {
-    return NpzFileWriter(std::make_unique<State>(State{std::move(file), options, {}, false}));
+    return NpzFileWriter(std::make_unique<State>(State{std::move(file), options, {}, false, false}));
   } catch (const std::bad_alloc&) {
     return writer_error(ErrorCode::OutOfMemory, "allocating the archive writer failed");
   }
 }
 
 Status NpzFileWriter::add(const NpzWriteMember& member) {
+  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "add after a failed add");
   if (state_->committed) return writer_error(ErrorCode::Internal, "add after commit");
-  return state_->builder.add(state_->file, member, state_->options);
+  return state_->fail_on_error(state_->builder.add(state_->file, member, state_->options));
 }
 
 Status NpzFileWriter::commit() {
+  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "commit after a failed add");
   if (state_->committed) return writer_error(ErrorCode::Internal, "commit twice");
   state_->committed = true;
-  NPYGUARD_TRY(write_central_directory(state_->file, state_->builder.entries,
-                                       state_->options.force_zip64));
-  return state_->file.commit();
+  NPYGUARD_TRY(state_->fail_on_error(write_central_directory(
+      state_->file, state_->builder.entries, state_->options.force_zip64)));
+  return state_->fail_on_error(state_->file.commit());
 }
 
 }  // namespace npyguard

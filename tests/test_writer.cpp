@@ -2,6 +2,7 @@
 // trips for random dtype trees and shapes, .npz archives the strict reader accepts (stored,
 // deflate, ZIP64 end records), and atomic writes that leave the target untouched on failure.
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -285,12 +286,19 @@ TEST_CASE("npz files are written atomically, options are checked first", "[write
   REQUIRE(other.ok());
   writer = std::move(other).value();
   REQUIRE(writer.add(members[0]).ok());
-  CHECK(writer.add(members[0]).error().code == ErrorCode::ZipDuplicateName);
   CHECK_FALSE(std::filesystem::exists(dir / "unused.npz"));
   REQUIRE(writer.commit().ok());
   CHECK(writer.add(members[0]).error().code == ErrorCode::Internal);
   CHECK(writer.commit().error().code == ErrorCode::Internal);
   CHECK(NpzArchive::open_file((dir / "unused.npz").string()).ok());
+  // A second member under a taken key is refused, and the writer stays failed.
+  {
+    auto duplicated = NpzFileWriter::create((dir / "duplicated.npz").string());
+    REQUIRE(duplicated.ok());
+    REQUIRE(duplicated->add(members[0]).ok());
+    CHECK(duplicated->add(members[0]).error().code == ErrorCode::ZipDuplicateName);
+    CHECK(duplicated->commit().error().code == ErrorCode::WriterFailed);
+  }
   // The writer replaced by the assignment discarded its temporary file.
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -365,5 +373,88 @@ TEST_CASE("atomic writes leave the target untouched when writing fails", "[write
   files = 0;
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
   CHECK(files == 2);  // out.npy and the directory
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a writer whose add failed stays failed and never writes the target", "[writer][npz]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("npyguard_sticky_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  DType u1{.kind = DTypeKind::UnsignedInt, .itemsize = 1};
+  const std::vector<uint64_t> shape = {1 << 20};
+  const Bytes payload(1 << 20, std::byte{7});
+  const ArrayRef ref{.dtype = &u1, .shape = shape, .bytes = payload};
+  const auto leftover_files = [&] {
+    size_t files = 0;
+    for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+    return files;
+  };
+
+  SECTION("a refused key") {
+    const std::string target = (dir / "bad_key.npz").string();
+    auto writer = NpzFileWriter::create(target);
+    REQUIRE(writer.ok());
+    CHECK(writer->add({.key = "../escape", .array = ref}).error().code ==
+          ErrorCode::ZipUnsafeName);
+    // The same key with a fixed array, and then another key: both refused as writer_failed
+    // (not as a duplicate: the refused key was never recorded).
+    CHECK(writer->add({.key = "ok", .array = ref}).error().code == ErrorCode::WriterFailed);
+    CHECK(writer->commit().error().code == ErrorCode::WriterFailed);
+    CHECK_FALSE(std::filesystem::exists(target));
+  }
+  SECTION("a member whose data could not be written") {
+    const std::string target = (dir / "short.npz").string();
+    auto writer = NpzFileWriter::create(target);
+    REQUIRE(writer.ok());
+    REQUIRE(writer->add({.key = "first", .array = ref}).ok());
+    struct rlimit old_limit {};
+    REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit small = old_limit;
+    small.rlim_cur = (1 << 20) + (256 << 10);  // room for the first member, not the second
+    REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    const Status second = writer->add({.key = "second", .array = ref});
+    ::setrlimit(RLIMIT_FSIZE, &old_limit);
+    std::signal(SIGXFSZ, old_handler);
+    CHECK(second.error().code == ErrorCode::IoWriteFailed);
+    // Before the fix, commit() succeeded here and wrote an archive whose second member's local
+    // header still held placeholder sizes.
+    CHECK(writer->commit().error().code == ErrorCode::WriterFailed);
+    CHECK(writer->add({.key = "third", .array = ref}).error().code == ErrorCode::WriterFailed);
+    CHECK_FALSE(std::filesystem::exists(target));
+  }
+  CHECK(leftover_files() == 0);  // the destroyed writers removed their temporary files
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("new outputs honour the umask; replaced files keep their permissions", "[writer]") {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("npyguard_mode_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  DType u1{.kind = DTypeKind::UnsignedInt, .itemsize = 1};
+  const std::vector<uint64_t> shape = {3};
+  const Bytes payload(3, std::byte{1});
+  const ArrayRef ref{.dtype = &u1, .shape = shape, .bytes = payload};
+  const auto mode_of = [](const std::filesystem::path& path) {
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+  };
+  const mode_t old_umask = ::umask(027);
+  REQUIRE(write_npy_file((dir / "new.npy").string(), ref).ok());
+  REQUIRE(write_npz_file((dir / "new.npz").string(), {{{.key = "x", .array = ref}}}).ok());
+  ::umask(0);
+  { std::ofstream(dir / "private.npy") << "old"; }
+  { std::ofstream(dir / "private.npz") << "old"; }
+  std::filesystem::permissions(dir / "private.npy", std::filesystem::perms(0600));
+  std::filesystem::permissions(dir / "private.npz", std::filesystem::perms(04750));
+  REQUIRE(write_npy_file((dir / "private.npy").string(), ref).ok());
+  REQUIRE(write_npz_file((dir / "private.npz").string(), {{{.key = "x", .array = ref}}}).ok());
+  ::umask(old_umask);
+  CHECK(mode_of(dir / "new.npy") == 0640);
+  CHECK(mode_of(dir / "new.npz") == 0640);
+  CHECK(mode_of(dir / "private.npy") == 0600);
+  CHECK(mode_of(dir / "private.npz") == 0750);  // the set-user-id bit is not carried over
+  CHECK(read_npy_file((dir / "private.npy").string()).ok());
   std::filesystem::remove_all(dir);
 }

@@ -119,6 +119,7 @@ enum class ErrorCode : uint16_t {
   IoFileChanged = 804,  // io_file_changed
   IoWriteFailed = 805,  // io_write_failed
   IoSameFile = 806,     // io_same_file
+  WriterFailed = 807,   // writer_failed
 
   // 9xx: internal.
   Internal = 901,     // internal

@@ -37,7 +37,8 @@ Result<std::vector<std::byte>> encode_npy_header(const DType& dtype,
 // A whole .npy file in memory.
 Result<std::vector<std::byte>> encode_npy(const ArrayRef& array);
 // Writes a .npy file atomically: a temporary file in the target's directory, flushed with fsync,
-// then renamed over the target.
+// then renamed over the target. A new file gets mode 0666 minus the umask; a replaced regular
+// file keeps its permission bits (the same holds for the .npz writers).
 Status write_npy_file(const std::string& path, const ArrayRef& array);
 
 enum class NpzCompression : uint8_t {
@@ -67,7 +68,9 @@ Status write_npz_file(const std::string& path, std::span<const NpzWriteMember> m
                       const NpzWriteOptions& options = {});
 
 // Writes an .npz one member at a time (only one member's data needs to be in memory), atomically:
-// nothing appears under `path` until commit() succeeds.
+// nothing appears under `path` until commit() succeeds. The first add() or commit() that fails
+// makes the writer failed for good: every later add() and commit() returns writer_failed and the
+// target is never written (the temporary file may hold part of the refused member).
 class NpzFileWriter {
  public:
   static Result<NpzFileWriter> create(const std::string& path, const NpzWriteOptions& options = {});
