@@ -203,6 +203,8 @@ constexpr std::array kErrorTable = {
               "max_compression_ratio (zip bomb)"},
     ErrorInfo{ErrorCode::DirectoryTooLarge, "directory_too_large", C::LimitExceeded,
               "the central directory is larger than the member limits allow"},
+    ErrorInfo{ErrorCode::TotalHeaderTooLarge, "total_header_too_large", C::LimitExceeded,
+              "the members' headers add up to more than max_total_header_bytes"},
 
     ErrorInfo{ErrorCode::IoOpenFailed, "io_open_failed", C::Io, "the input could not be opened"},
     ErrorInfo{ErrorCode::IoReadFailed, "io_read_failed", C::Io, "reading the input failed"},

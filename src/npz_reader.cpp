@@ -477,6 +477,27 @@ std::optional<Array> load_deflate_whole(const NpzArchive::State& state, const Zi
   return std::move(array).value();
 }
 
+// Sums the header lengths of members held together against max_total_header_bytes.
+class HeaderBudget {
+ public:
+  explicit HeaderBudget(const Limits& limits) noexcept : limit_(limits.max_total_header_bytes) {}
+
+  Status charge(uint64_t header_length, size_t index) {
+    const auto sum = detail::checked_add<uint64_t>(total_, header_length);
+    if (!sum || *sum > limit_) {
+      return in_member(error_at(ErrorCode::TotalHeaderTooLarge, 0,
+                                "member headers add up to more than max_total_header_bytes"),
+                       index);
+    }
+    total_ = *sum;
+    return ok_status();
+  }
+
+ private:
+  uint64_t limit_;
+  uint64_t total_ = 0;
+};
+
 }  // namespace
 
 Result<Array> NpzArchive::read(size_t index) const {
@@ -501,14 +522,23 @@ Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
   // Indices past the first failure need not be read: their result could never be returned.
   std::atomic<size_t> next{0};
   std::atomic<size_t> first_failure{count};
+  // Header bytes of the arrays held so far, in any order. Once over the budget no new member is
+  // started: every index below `next` is then read, so the check in member order below finds
+  // the member that crosses the budget among them.
+  std::atomic<uint64_t> header_bytes{0};
+  std::atomic<bool> over_budget{false};
   auto work = [&] {
-    for (size_t i = next++; i < count && i < first_failure.load(); i = next++) {
+    for (size_t i = next++; i < count && i < first_failure.load() && !over_budget.load();
+         i = next++) {
       if (state_->members[i].skipped) continue;
       results[i] = read(i);
       if (!results[i]->ok()) {
         size_t seen = first_failure.load();
         while (i < seen && !first_failure.compare_exchange_weak(seen, i)) {
         }
+      } else if (header_bytes += (*results[i])->info().header_length;
+                 header_bytes.load() > state_->limits.max_total_header_bytes) {
+        over_budget = true;
       }
     }
   };
@@ -529,9 +559,11 @@ Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
   } catch (const std::bad_alloc&) {
     return error_at(ErrorCode::OutOfMemory, 0, "allocating the array list failed");
   }
+  HeaderBudget budget(state_->limits);
   for (size_t i = 0; i < count; ++i) {
     if (state_->members[i].skipped) continue;
     if (!results[i]->ok()) return results[i]->error();
+    NPYGUARD_TRY(budget.charge((*results[i])->info().header_length, i));
     arrays.push_back(std::move(*results[i]).value());
   }
   return arrays;
@@ -550,13 +582,27 @@ Result<NpyInfo> NpzArchive::validate(size_t index) const {
   });
 }
 
-Result<std::vector<NpyInfo>> NpzArchive::validate_all() const {
-  std::vector<NpyInfo> infos;
+Status NpzArchive::validate_each(const std::function<Status(size_t, NpyInfo&&)>& visit) const {
+  HeaderBudget budget(state_->limits);
   for (size_t i = 0; i < state_->members.size(); ++i) {
     if (state_->members[i].skipped) continue;
     NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, validate(i));
-    infos.push_back(std::move(info));
+    NPYGUARD_TRY(budget.charge(info.header_length, i));
+    NPYGUARD_TRY(visit(i, std::move(info)));
   }
+  return ok_status();
+}
+
+Result<std::vector<NpyInfo>> NpzArchive::validate_all() const {
+  std::vector<NpyInfo> infos;
+  NPYGUARD_TRY(validate_each([&](size_t, NpyInfo&& info) -> Status {
+    try {
+      infos.push_back(std::move(info));
+    } catch (const std::bad_alloc&) {
+      return error_at(ErrorCode::OutOfMemory, 0, "allocating the info list failed");
+    }
+    return ok_status();
+  }));
   return infos;
 }
 

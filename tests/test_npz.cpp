@@ -289,6 +289,59 @@ TEST_CASE("archive limits: member count and total size", "[npz][limits]") {
   CHECK(NpzArchive::open(stored, limits).error().code == ErrorCode::MemberNameTooLong);
 }
 
+TEST_CASE("whole-archive reads hold at most max_total_header_bytes of headers", "[npz][limits]") {
+  // savez_stored.npz: nine members whose headers NumPy writes 118 bytes long (padded to 128
+  // with the preamble).
+  const Bytes stored = read_file(kNpzDir + "savez_stored.npz");
+  auto plain = NpzArchive::open(stored);
+  REQUIRE(plain.ok());
+  auto infos = plain->validate_all();
+  REQUIRE(infos.ok());
+  REQUIRE(infos->size() == 9);
+  uint64_t sum_of_first_four = 0;
+  for (size_t i = 0; i < 4; ++i) sum_of_first_four += (*infos)[i].header_length;
+
+  Limits limits;
+  limits.max_total_header_bytes = sum_of_first_four;  // exactly four members fit
+  auto archive = NpzArchive::open(stored, limits);
+  REQUIRE(archive.ok());
+  const Error refused = archive->validate_all().error();
+  CHECK(refused.code == ErrorCode::TotalHeaderTooLarge);
+  CHECK(refused.member == 4);
+  for (unsigned threads : {1u, 2u, 8u}) {
+    INFO(threads);
+    const auto loaded = archive->read_all(threads);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.error().code == ErrorCode::TotalHeaderTooLarge);
+    CHECK(loaded.error().member == 4);
+  }
+  // One member at a time is not a whole-archive read: each stays readable.
+  CHECK(archive->validate(8).ok());
+  CHECK(archive->read(8).ok());
+
+  // validate_each hands over the first four, then stops with the same verdict.
+  std::vector<size_t> visited;
+  const Status walked = archive->validate_each([&](size_t index, NpyInfo&& info) {
+    visited.push_back(index);
+    CHECK(info.header_length > 0);
+    return ok_status();
+  });
+  CHECK(walked.error().code == ErrorCode::TotalHeaderTooLarge);
+  CHECK(visited == std::vector<size_t>{0, 1, 2, 3});
+  // A visitor's own error stops the walk and comes back unchanged.
+  visited.clear();
+  const Status stopped = plain->validate_each([&](size_t index, NpyInfo&&) -> Status {
+    visited.push_back(index);
+    if (index == 1) return Error{.code = ErrorCode::OutOfMemory, .detail = "visitor"};
+    return ok_status();
+  });
+  CHECK(stopped.error().code == ErrorCode::OutOfMemory);
+  CHECK(visited == std::vector<size_t>{0, 1});
+
+  limits.max_total_header_bytes = 0;
+  CHECK(NpzArchive::open(stored, limits).error().code == ErrorCode::InvalidLimits);
+}
+
 TEST_CASE("read_all loads members in parallel with read()'s results", "[npz]") {
   // savez_empty.npz: no members, so no helper threads (a count of zero once asked for 2^32 - 1).
   for (const char* name : {"savez_compressed.npz", "savez_stored.npz", "savez_many_members.npz",

@@ -111,6 +111,7 @@ enum class ErrorCode : uint16_t {
   TotalUncompressedTooLarge = 713,  // total_uncompressed_too_large
   CompressionRatioExceeded = 714,   // compression_ratio_exceeded
   DirectoryTooLarge = 715,       // directory_too_large
+  TotalHeaderTooLarge = 716,     // total_header_too_large
 
   // 8xx: I/O.
   IoOpenFailed = 801,   // io_open_failed

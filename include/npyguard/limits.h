@@ -35,6 +35,12 @@ struct Limits {
   uint32_t max_member_name_bytes = 1024;
   // Sum of uncompressed member sizes in an .npz archive.
   uint64_t max_total_uncompressed = uint64_t{64} << 30;
+  // Sum of the members' header lengths when a whole archive is validated or loaded at once
+  // (validate_all, validate_each, read_all). Every member's parsed dtype is held at the same
+  // time there (about 21 bytes of memory per header byte for a wide record), so this, not
+  // max_members x max_header_bytes (100 MB), bounds that memory. 8 MiB is 65,000 headers of
+  // NumPy's usual 128 bytes.
+  uint64_t max_total_header_bytes = uint64_t{8} << 20;
   // Uncompressed/compressed ratio of one deflate member. DEFLATE cannot exceed about 1032:1, so
   // this only matters when lowered.
   uint32_t max_compression_ratio = 1100;

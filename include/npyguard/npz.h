@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -68,8 +69,14 @@ class NpzArchive {
                             IntoOptions options = {}) const;
   // Validates one member without keeping it: memory stays bounded whatever its size.
   Result<NpyInfo> validate(size_t index) const;
-  // Validates every member that is not skipped, in order; stops at the first error.
+  // Validates every member that is not skipped, in order; stops at the first error. The
+  // members' header lengths together may not exceed Limits::max_total_header_bytes
+  // (total_header_too_large), which bounds the memory of the infos returned; read_all holds
+  // every dtype at once too and is bounded the same way.
   Result<std::vector<NpyInfo>> validate_all() const;
+  // The same verdict, keeping nothing: each member's info goes to `visit` (index, info) as soon
+  // as it is validated, and a non-ok Status from `visit` stops the walk and is returned.
+  Status validate_each(const std::function<Status(size_t, NpyInfo&&)>& visit) const;
 
   struct State;
 

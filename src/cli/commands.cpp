@@ -266,13 +266,41 @@ Status spool_stream(std::span<const std::byte> prefix, InputStream& in, TempFile
   return ok_status();
 }
 
+// What check reports about one validated .npy. The dtype is kept only as its descr text, so an
+// archive of many wide records costs about its headers' bytes, not every parsed dtype tree.
+struct NpySummary {
+  uint8_t version_major = 1;
+  uint8_t version_minor = 0;
+  std::string descr;
+  std::vector<uint64_t> shape;
+  bool fortran_order = false;
+  uint64_t count = 0;
+  uint64_t nbytes = 0;
+};
+
+NpySummary summarize(const NpyInfo& info) {
+  return NpySummary{.version_major = info.version_major,
+                    .version_minor = info.version_minor,
+                    .descr = info.descr(),
+                    .shape = info.shape,
+                    .fortran_order = info.fortran_order,
+                    .count = info.count,
+                    .nbytes = info.nbytes};
+}
+
+// How much of each validated archive member to keep: check prints only summaries; inspect and
+// sanitize need the dtype itself (bounded by Limits::max_total_header_bytes).
+enum class MemberDetail { Summary, Full };
+
 // One input after validation: which reader saw it, what it found, or where it failed.
 struct CheckedInput {
   InputFormat format = InputFormat::Unknown;
   std::optional<NpyInfo> npy;          // a valid .npy
   std::optional<NpzArchive> archive;   // an .npz whose directory opened
-  // Per archive member (same order): its validation result, absent for skipped members.
+  // Per archive member (same order): its validation result, absent for skipped members; with
+  // MemberDetail::Summary only member_summaries is filled.
   std::vector<std::optional<NpyInfo>> member_infos;
+  std::vector<std::optional<NpySummary>> member_summaries;
   std::optional<Error> error;
   // The copy of standard input an archive was opened from; lives as long as the result.
   std::unique_ptr<TempFile> spool;
@@ -284,34 +312,40 @@ struct CheckedInput {
   }
 };
 
-// Opens an archive and validates every member that is not skipped, with bounded memory.
-void check_archive(const std::string& path, const Limits& limits, CheckedInput& result) {
+// Opens an archive and validates every member that is not skipped, with bounded memory: each
+// member's info is reduced to `detail` as soon as it is validated.
+void check_archive(const std::string& path, const Limits& limits, MemberDetail detail,
+                   CheckedInput& result) {
   Result<NpzArchive> opened = NpzArchive::open_file(path, limits);
   if (!opened.ok()) {
     result.error = opened.error();
     return;
   }
   result.archive.emplace(std::move(opened).value());
-  const Result<std::vector<NpyInfo>> infos = result.archive->validate_all();
-  if (!infos.ok()) {
-    result.error = infos.error();
+  const size_t count = result.archive->members().size();
+  try {
+    (detail == MemberDetail::Full ? result.member_infos.resize(count)
+                                  : result.member_summaries.resize(count));
+  } catch (const std::bad_alloc&) {
+    result.error = cli_error(ErrorCode::OutOfMemory, 0, "allocating the member list failed");
     return;
   }
-  // validate_all returns one entry per member that is not skipped, in member order.
-  const std::vector<NpzMember>& members = result.archive->members();
-  result.member_infos.resize(members.size());
-  size_t next = 0;
-  for (size_t i = 0; i < members.size(); ++i) {
-    if (members[i].skipped) continue;
-    if (next >= infos->size()) {
-      result.error = cli_error(ErrorCode::Internal, 0, "fewer validated members than expected");
-      return;
+  const Status validated = result.archive->validate_each([&](size_t i, NpyInfo&& info) {
+    try {
+      if (detail == MemberDetail::Full) {
+        result.member_infos[i] = std::move(info);
+      } else {
+        result.member_summaries[i] = summarize(info);
+      }
+    } catch (const std::bad_alloc&) {
+      return Status(cli_error(ErrorCode::OutOfMemory, 0, "keeping a member's info failed"));
     }
-    result.member_infos[i] = (*infos)[next++];
-  }
+    return ok_status();
+  });
+  if (!validated.ok()) result.error = validated.error();
 }
 
-CheckedInput check_stdin(const Limits& limits) {
+CheckedInput check_stdin(const Limits& limits, MemberDetail detail) {
   CheckedInput result;
   FdInputStream in(0);
   std::array<std::byte, kSniffBytes> prefix{};
@@ -344,12 +378,12 @@ CheckedInput check_stdin(const Limits& limits) {
     result.error = copied.error();
     return result;
   }
-  check_archive(result.spool->path(), limits, result);
+  check_archive(result.spool->path(), limits, detail, result);
   return result;
 }
 
-CheckedInput check_input(const std::string& input, const Limits& limits) {
-  if (input == kStdinName) return check_stdin(limits);
+CheckedInput check_input(const std::string& input, const Limits& limits, MemberDetail detail) {
+  if (input == kStdinName) return check_stdin(limits, detail);
   CheckedInput result;
   // The .npy reader first: most inputs are .npy files, and then one open() serves. Only a
   // failure needs the sniff, to tell an archive (no .npy magic) from a broken .npy.
@@ -361,7 +395,7 @@ CheckedInput check_input(const std::string& input, const Limits& limits) {
   }
   result.format = sniff_file(input);
   if (result.format == InputFormat::Npz) {
-    check_archive(input, limits, result);
+    check_archive(input, limits, detail, result);
     return result;
   }
   result.error = info.error();
@@ -568,9 +602,10 @@ int report_failure(const Options& options, Console& console, const std::string& 
 }
 
 // The members of a check object that describe one validated .npy (a file or an archive member).
-void write_npy_check_members_json(JsonWriter& json, const NpyInfo& info) {
-  json.key("version").string(version_text(info));
-  json.key("descr").string(info.descr());
+void write_npy_check_members_json(JsonWriter& json, const NpySummary& info) {
+  json.key("version").string(std::to_string(info.version_major) + "." +
+                             std::to_string(info.version_minor));
+  json.key("descr").string(info.descr);
   json.key("shape").begin_array();
   for (uint64_t dim : info.shape) json.number(dim);
   json.end_array();
@@ -602,31 +637,34 @@ void write_member_entry_json(JsonWriter& json, const NpzMember& member) {
   json.key("skipped").boolean(member.skipped);
 }
 
-using NpyMembersWriter = void (*)(JsonWriter&, const NpyInfo&);
-
 // The "members" array of an archive: each directory entry, plus `write_npy`'s description of the
-// members that were validated (skipped members have none).
-void write_members_json(JsonWriter& json, const CheckedInput& checked, NpyMembersWriter write_npy) {
+// members that were validated (`infos`: one per member, absent for skipped members). The text is
+// drained to `out` after every member, so the output is never held whole.
+template <typename Info, typename WriteNpy>
+void write_members_json(JsonWriter& json, const CheckedInput& checked,
+                        const std::vector<std::optional<Info>>& infos, WriteNpy write_npy,
+                        std::ostream& out) {
   const std::vector<NpzMember>& members = checked.archive->members();
   json.key("members").begin_array();
   for (size_t i = 0; i < members.size(); ++i) {
     json.begin_object();
     write_member_entry_json(json, members[i]);
-    if (i < checked.member_infos.size() && checked.member_infos[i]) {
-      write_npy(json, *checked.member_infos[i]);
-    }
+    if (i < infos.size() && infos[i]) write_npy(json, *infos[i]);
     json.end_object();
+    json.drain_to(out);
   }
   json.end_array();
 }
 
-void write_check_ok_json(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
+void write_check_ok_json(JsonWriter& json, const std::string& input, const CheckedInput& checked,
+                         std::ostream& out) {
   json.begin_object();
   write_json_preamble(json, input, checked);
   if (checked.archive) {
-    write_members_json(json, checked, write_npy_check_members_json);
+    write_members_json(json, checked, checked.member_summaries, write_npy_check_members_json,
+                       out);
   } else {
-    write_npy_check_members_json(json, *checked.npy);
+    write_npy_check_members_json(json, summarize(*checked.npy));
   }
   json.end_object();
 }
@@ -712,14 +750,15 @@ ArchiveTotals archive_totals(const std::vector<NpzMember>& members) {
   return totals;
 }
 
-void write_inspect_json(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
+void write_inspect_json(JsonWriter& json, const std::string& input, const CheckedInput& checked,
+                        std::ostream& out) {
   json.begin_object();
   write_json_preamble(json, input, checked);
   if (checked.archive) {
     const ArchiveTotals totals = archive_totals(checked.archive->members());
     json.key("compressed_bytes").number(totals.compressed);
     json.key("uncompressed_bytes").number(totals.uncompressed);
-    write_members_json(json, checked, write_npy_inspect_members_json);
+    write_members_json(json, checked, checked.member_infos, write_npy_inspect_members_json, out);
   } else {
     write_npy_inspect_members_json(json, *checked.npy);
   }
@@ -901,12 +940,12 @@ namespace {
 
 // Validates one input and prints its verdict; returns its exit code.
 int check_one(const std::string& input, const Options& options, Console& console) {
-  const CheckedInput checked = check_input(input, options.limits);
+  const CheckedInput checked = check_input(input, options.limits, MemberDetail::Summary);
   if (!checked.ok()) return report_failure(options, console, input, checked);
   if (options.quiet) return kExitOk;
   if (options.json) {
     JsonWriter json;
-    write_check_ok_json(json, input, checked);
+    write_check_ok_json(json, input, checked, console.out);
     console.out << json.text() << '\n';
   } else {
     console.out << printable(input) << ": ok\n";
@@ -1025,11 +1064,11 @@ int run_check(const Options& options, Console& console) {
 int run_inspect(const Options& options, Console& console) {
   // main.cpp guarantees exactly one input.
   const std::string& input = options.inputs.front();
-  const CheckedInput checked = check_input(input, options.limits);
+  const CheckedInput checked = check_input(input, options.limits, MemberDetail::Full);
   if (!checked.ok()) return report_failure(options, console, input, checked);
   if (options.json) {
     JsonWriter json;
-    write_inspect_json(json, input, checked);
+    write_inspect_json(json, input, checked, console.out);
     console.out << json.text() << '\n';
   } else if (checked.archive) {
     print_archive_text(console.out, input, checked);
@@ -1102,7 +1141,7 @@ void sanitize_npz(const std::string& in, const std::string& out, const Options& 
     result.error = writer.error();
     return;
   }
-  result.member_infos.resize(members.size());
+  // One member in memory at a time; nothing of it is kept after it is written.
   for (size_t i = 0; i < members.size(); ++i) {
     if (members[i].skipped) continue;
     Result<Array> array = result.archive->read(i);
@@ -1111,7 +1150,6 @@ void sanitize_npz(const std::string& in, const std::string& out, const Options& 
       result.error = array.error();
       return;  // the writer is dropped uncommitted: OUT is left untouched
     }
-    result.member_infos[i] = array->info();
     if (Status added = writer->add({.key = members[i].key, .array = array_ref(*array)});
         !added.ok()) {
       result.error = added.error();

@@ -116,6 +116,11 @@ JsonWriter& JsonWriter::close(char bracket) {
   return *this;
 }
 
+void JsonWriter::drain_to(std::ostream& out) {
+  out << out_;
+  out_.clear();
+}
+
 JsonWriter& JsonWriter::begin_object() { return open('{'); }
 JsonWriter& JsonWriter::end_object() { return close('}'); }
 JsonWriter& JsonWriter::begin_array() { return open('['); }

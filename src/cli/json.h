@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,8 +36,12 @@ class JsonWriter {
   JsonWriter& boolean(bool value);
   JsonWriter& null();
 
-  // The text written so far (complete once every container is closed).
+  // The text written so far (complete once every container is closed), or since the last
+  // drain_to.
   const std::string& text() const noexcept { return out_; }
+  // Writes the text so far to `out` and forgets it, so a long value (an archive of many
+  // members) never has to be held in memory whole; the nesting state is kept.
+  void drain_to(std::ostream& out);
 
  private:
   // Emits the separator a new value needs at the current position.

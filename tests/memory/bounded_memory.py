@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Bounded-memory check for `npyguard check`: validating 4 GiB inputs must stay under 64 MiB of
-peak RSS, because check never loads payloads (it proves sizes from fstat and streams the bytes
+"""Bounded-memory check for `npyguard check`: validating 4 GiB inputs, or archives of many members
+with wide headers, must stay under 64 MiB of peak RSS (inspect under 128 MiB), because check never loads payloads (it proves sizes from fstat and streams the bytes
 that need a scan through a 1 MiB buffer; .npz members are inflated in 64 KiB steps).
 
     bounded_memory.py NPYGUARD_BINARY
@@ -12,15 +12,20 @@ peak RSS as GNU time reports it. Skipped (exit 77, ctest's SKIP_RETURN_CODE) for
 shadow memory makes RSS meaningless. Standard library only.
 """
 
+import json
 import os
 import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
 import zlib
 
 GIB = 1 << 30
 RSS_LIMIT_BYTES = 64 << 20
+# inspect holds every member's parsed dtype: SECURITY.md bounds it at about 12 bytes per header
+# byte, under 128 MiB with the default max_total_header_bytes of 8 MiB.
+INSPECT_RSS_LIMIT_BYTES = 128 << 20
 CHUNK = 64 << 20  # zero bytes per write/CRC step while building files
 
 
@@ -93,6 +98,28 @@ def zip_with_one_member(path: str, name: bytes, method: int, header: bytes, payl
         f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(central), offset32, 0))
 
 
+def wide_record_header(fields: int) -> bytes:
+    """A legal 1.0 header for shape (1,) of a record of `fields` one-byte fields with one- and
+    two-letter names (620 fields make a header just under NumPy's 10,000 bytes)."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    names = list(letters) + [a + b for a in letters for b in letters]
+    descr = "[" + ", ".join("('%s', '|u1')" % name for name in names[:fields]) + "]"
+    text = "{'descr': %s, 'fortran_order': False, 'shape': (1,), }" % descr
+    pad = (64 - (10 + len(text) + 1) % 64) % 64
+    text = text + " " * pad + "\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode("ascii")
+
+
+def wide_archive(path: str, members: int) -> None:
+    """Deflate members that each hold a wide record: every member's dtype is a 620-field tree,
+    so an archive reader that keeps all of them grows with members x fields."""
+    header = wide_record_header(620)
+    data = header + bytes(620)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i in range(members):
+            archive.writestr("m%05d.npy" % i, data)
+
+
 def peak_rss_of(cmd):
     """Runs cmd under GNU time, which reports the exec'd child's own peak RSS (measuring from here
     would count the fork of this Python process before exec)."""
@@ -133,6 +160,34 @@ def main() -> int:
                   f"peak RSS {rss / (1 << 20):.1f} MiB: {result.stdout.strip()}"
                   f"{result.stderr.strip()}")
             if verdict != "ok":
+                failures += 1
+
+        # Many members with wide headers: 10,000 of them (an 18 MB archive) add up to far more
+        # than max_total_header_bytes and are refused; 800 fit and are accepted. Neither may
+        # make check keep every dtype, and inspect stays under its documented bound.
+        refused = os.path.join(tmp, "wide_10000.npz")
+        wide_archive(refused, 10000)
+        accepted = os.path.join(tmp, "wide_800.npz")
+        wide_archive(accepted, 800)
+        runs = [
+            (["check"], refused, 1, RSS_LIMIT_BYTES, "total_header_too_large"),
+            (["check", "--json"], refused, 1, RSS_LIMIT_BYTES, "total_header_too_large"),
+            (["inspect", "--json"], refused, 1, INSPECT_RSS_LIMIT_BYTES, "total_header_too_large"),
+            (["check"], accepted, 0, RSS_LIMIT_BYTES, ": ok"),
+            (["check", "--json"], accepted, 0, RSS_LIMIT_BYTES, '"ok": true'),
+            (["inspect", "--json"], accepted, 0, INSPECT_RSS_LIMIT_BYTES, '"ok": true'),
+            (["inspect"], accepted, 0, INSPECT_RSS_LIMIT_BYTES, "member 799"),
+        ]
+        for args, path, want_exit, limit, want_text in runs:
+            result, rss = peak_rss_of([binary] + args + [path])
+            good = result.returncode == want_exit and rss < limit and want_text in result.stdout
+            if good and "--json" in args and want_exit == 0:
+                good = len(json.loads(result.stdout)["members"]) == 800
+            verdict = "ok" if good else "FAIL"
+            print(f"{verdict}: {' '.join(args)} {os.path.basename(path)}: exit "
+                  f"{result.returncode}, peak RSS {rss / (1 << 20):.1f} MiB "
+                  f"(limit {limit >> 20} MiB), {len(result.stdout)} bytes of output")
+            if not good:
                 failures += 1
     return 1 if failures else 0
 
