@@ -50,6 +50,8 @@ class AtomicFile final : public ByteSink {
   Status write(std::span<const std::byte> bytes) override;
   Status patch(uint64_t offset, std::span<const std::byte> bytes) override;
   uint64_t position() const noexcept override { return position_; }
+  // Where the bytes are until commit(), for reading them back before they replace anything.
+  const std::string& temp_path() const noexcept { return temp_path_; }
   Status commit();
 
  private:

@@ -219,6 +219,10 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::WriterFailed, "writer_failed", C::Io,
               "an earlier step of this archive writer failed, so the archive cannot be "
               "completed; nothing was written to the target (start a new writer)"},
+    ErrorInfo{ErrorCode::OutputRejected, "output_rejected", C::LimitExceeded,
+              "the canonical output would be refused under the same limits (a header "
+              "written the way NumPy writes it can be longer than the input's); nothing "
+              "was written to the target"},
 
     ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)"},
     ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal,

@@ -18,6 +18,7 @@
 #include "header_lexer.h"
 #include "inflate.h"
 #include "npy_format.h"
+#include "npyguard/npz.h"
 #include "util/checked_math.h"
 #include "zip_reader.h"
 
@@ -313,6 +314,25 @@ Status check_options(const NpzWriteOptions& options) {
   if (options.compression == NpzCompression::Deflate && (options.level < 1 || options.level > 9)) {
     return writer_error(ErrorCode::InvalidLimits, "deflate level must be 1..9");
   }
+  if (options.verify_with) NPYGUARD_TRY(options.verify_with->validate());
+  return ok_status();
+}
+
+// The reader's refusal of a finished output, reported as the output's: same detail, offset and
+// member, so the caller learns which rule the canonical form broke.
+Error output_rejected(const Error& reader_error) {
+  return Error{.code = ErrorCode::OutputRejected,
+               .offset = reader_error.offset,
+               .member = reader_error.member,
+               .detail = reader_error.detail};
+}
+
+// What check would say about a finished archive, keeping nothing of its members.
+Status verify_npz(const std::string& path, const Limits& limits) {
+  Result<NpzArchive> archive = NpzArchive::open_file(path, limits);
+  if (!archive.ok()) return output_rejected(archive.error());
+  const Status members = archive->validate_each([](size_t, NpyInfo&&) { return ok_status(); });
+  if (!members.ok()) return output_rejected(members.error());
   return ok_status();
 }
 
@@ -416,6 +436,16 @@ Status write_npy_file(const std::string& path, const ArrayRef& array) {
   return file.commit();
 }
 
+Status write_npy_file(const std::string& path, const ArrayRef& array, const Limits& verify_with) {
+  NPYGUARD_TRY(verify_with.validate());
+  NPYGUARD_TRY(checked_nbytes(array));
+  NPYGUARD_ASSIGN_OR_RETURN(detail::AtomicFile file, detail::AtomicFile::create(path));
+  NPYGUARD_TRY(write_npy_to(file, array));
+  const Result<NpyInfo> reread = validate_npy_file(file.temp_path(), verify_with);
+  if (!reread.ok()) return output_rejected(reread.error());
+  return file.commit();
+}
+
 Result<std::vector<std::byte>> encode_npz(std::span<const NpzWriteMember> members,
                                           const NpzWriteOptions& options) {
   detail::VectorSink sink;
@@ -473,6 +503,10 @@ Status NpzFileWriter::commit() {
   state_->committed = true;
   NPYGUARD_TRY(state_->fail_on_error(write_central_directory(
       state_->file, state_->builder.entries, state_->options.force_zip64)));
+  if (state_->options.verify_with) {
+    NPYGUARD_TRY(state_->fail_on_error(
+        verify_npz(state_->file.temp_path(), *state_->options.verify_with)));
+  }
   return state_->fail_on_error(state_->file.commit());
 }
 

@@ -458,3 +458,51 @@ TEST_CASE("new outputs honour the umask; replaced files keep their permissions",
   CHECK(read_npy_file((dir / "private.npy").string()).ok());
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("verified writes never replace the target with what the reader refuses", "[writer]") {
+  // Accepted as read (a 9 KB latin-1 header), but np.save's canonical header escapes each U+00A0
+  // in the field names as \xa0 and grows to 31 KB, which the reader (and NumPy) refuse.
+  const std::string input = std::string(NPYGUARD_SOURCE_DIR) +
+                            "/corpus/regressions/sanitize/nbsp_field_names_header_grows.npy";
+  auto array = read_npy_file(input);
+  REQUIRE(array.ok());
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("npyguard_verify_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string target = (dir / "out.npy").string();
+  { std::ofstream(target) << "old contents"; }
+
+  const Status refused = write_npy_file(target, array_ref(*array), Limits{});
+  CHECK(refused.error().code == ErrorCode::OutputRejected);
+  CHECK(std::string(refused.error().detail) == "declared header length exceeds max_header_bytes");
+  std::string contents;
+  std::getline(std::ifstream(target), contents);
+  CHECK(contents == "old contents");
+
+  const std::string archive = (dir / "out.npz").string();
+  NpzWriteOptions options;
+  options.verify_with = Limits{};
+  auto writer = NpzFileWriter::create(archive, options);
+  REQUIRE(writer.ok());
+  REQUIRE(writer->add({.key = "wide", .array = array_ref(*array)}).ok());
+  const Status archive_refused = writer->commit();
+  CHECK(archive_refused.error().code == ErrorCode::OutputRejected);
+  CHECK(archive_refused.error().member == 0);
+  CHECK(writer->commit().error().code == ErrorCode::WriterFailed);
+  writer = Result<NpzFileWriter>(Error{.code = ErrorCode::Internal});  // drops the temporary file
+  size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+  CHECK(files == 1);  // only the old out.npy: no archive, no temporary files
+
+  // Under limits that admit the longer header, both are written and read back equal.
+  Limits roomy;
+  roomy.max_header_bytes = 40000;
+  REQUIRE(write_npy_file(target, array_ref(*array), roomy).ok());
+  auto back = read_npy_file(target, roomy);
+  REQUIRE(back.ok());
+  CHECK(back->dtype() == array->dtype());
+  options.verify_with = roomy;
+  REQUIRE(write_npz_file(archive, {{{.key = "wide", .array = array_ref(*array)}}}, options).ok());
+  CHECK(NpzArchive::open_file(archive, roomy)->validate_all().ok());
+  std::filesystem::remove_all(dir);
+}

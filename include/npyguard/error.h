@@ -121,6 +121,7 @@ enum class ErrorCode : uint16_t {
   IoWriteFailed = 805,  // io_write_failed
   IoSameFile = 806,     // io_same_file
   WriterFailed = 807,   // writer_failed
+  OutputRejected = 808, // output_rejected
 
   // 9xx: internal.
   Internal = 901,     // internal

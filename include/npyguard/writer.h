@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "npyguard/dtype.h"
+#include "npyguard/limits.h"
 #include "npyguard/npy.h"
 #include "npyguard/result.h"
 
@@ -40,6 +42,11 @@ Result<std::vector<std::byte>> encode_npy(const ArrayRef& array);
 // then renamed over the target. A new file gets mode 0666 minus the umask; a replaced regular
 // file keeps its permission bits (the same holds for the .npz writers).
 Status write_npy_file(const std::string& path, const ArrayRef& array);
+// The same, but the finished file is first read back with the reader under `verify_with` (what
+// `check` would say about it): a file the reader refuses never replaces the target, and the
+// result is output_rejected with the reader's detail, offset and member. The canonical header
+// can be longer than the input's (NumPy escapes bytes such as U+00A0 in field names as \xa0).
+Status write_npy_file(const std::string& path, const ArrayRef& array, const Limits& verify_with);
 
 enum class NpzCompression : uint8_t {
   Stored,   // like numpy.savez
@@ -58,6 +65,10 @@ struct NpzWriteOptions {
   // do (like Python's zipfile force_zip64=True): for consumers that expect them, and for testing
   // readers' ZIP64 paths without writing 4 GiB.
   bool force_zip64 = false;
+  // For the file writers: when set, the finished archive is opened and every member validated
+  // under these limits before it replaces the target; refused: output_rejected, as for
+  // write_npy_file's verify_with.
+  std::optional<Limits> verify_with;
 };
 
 // An .npz archive in memory / written atomically to a file. ZIP64 records are written where sizes

@@ -1111,7 +1111,9 @@ void sanitize_npy(const std::string& in, const std::string& out, const Options& 
     return;
   }
   result.npy = array->info();
-  if (Status written = write_npy_file(out, array_ref(*array)); !written.ok()) {
+  // The canonical copy is read back under the same limits before it replaces anything:
+  // sanitize never writes what check would refuse.
+  if (Status written = write_npy_file(out, array_ref(*array), options.limits); !written.ok()) {
     result.error = written.error();
   }
 }
@@ -1127,6 +1129,7 @@ void sanitize_npz(const std::string& in, const std::string& out, const Options& 
   result.archive.emplace(std::move(opened).value());
   const std::vector<NpzMember>& members = result.archive->members();
   NpzWriteOptions write_options;
+  write_options.verify_with = options.limits;
   using Compression = SanitizeOptions::Compression;
   const Compression wanted = options.sanitize.compression;
   const bool any_deflate = std::any_of(members.begin(), members.end(), [](const NpzMember& m) {
