@@ -205,6 +205,9 @@ constexpr std::array kErrorTable = {
               "the central directory is larger than the member limits allow"},
     ErrorInfo{ErrorCode::TotalHeaderTooLarge, "total_header_too_large", C::LimitExceeded,
               "the members' headers add up to more than max_total_header_bytes"},
+    ErrorInfo{ErrorCode::StreamedArchiveTooLarge, "streamed_archive_too_large",
+              C::LimitExceeded, "the archive on standard input (or another stream) is longer "
+              "than max_streamed_archive_bytes; pass it as a file, or raise --max-stdin-bytes"},
 
     ErrorInfo{ErrorCode::IoOpenFailed, "io_open_failed", C::Io, "the input could not be opened"},
     ErrorInfo{ErrorCode::IoReadFailed, "io_read_failed", C::Io, "reading the input failed"},

@@ -18,6 +18,7 @@ Limits Limits::for_fuzzing() noexcept {
   limits.max_member_name_bytes = 64;
   limits.max_total_uncompressed = uint64_t{4} << 20;
   limits.max_total_header_bytes = uint64_t{16} << 10;
+  limits.max_streamed_archive_bytes = uint64_t{8} << 20;
   limits.max_compression_ratio = 1100;
   return limits;
 }
@@ -33,6 +34,9 @@ Status Limits::validate() const {
   if (max_dtype_depth == 0) return invalid("max_dtype_depth must be positive");
   if (max_compression_ratio == 0) return invalid("max_compression_ratio must be positive");
   if (max_total_header_bytes == 0) return invalid("max_total_header_bytes must be positive");
+  if (max_streamed_archive_bytes == 0) {
+    return invalid("max_streamed_archive_bytes must be positive");
+  }
   if (!member_patterns.empty()) {
     auto compiled = detail::MemberNamePolicy::compile(member_patterns);
     if (!compiled.ok()) return compiled.error();

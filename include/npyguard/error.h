@@ -112,6 +112,7 @@ enum class ErrorCode : uint16_t {
   CompressionRatioExceeded = 714,   // compression_ratio_exceeded
   DirectoryTooLarge = 715,       // directory_too_large
   TotalHeaderTooLarge = 716,     // total_header_too_large
+  StreamedArchiveTooLarge = 717, // streamed_archive_too_large
 
   // 8xx: I/O.
   IoOpenFailed = 801,   // io_open_failed

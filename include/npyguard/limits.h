@@ -41,6 +41,10 @@ struct Limits {
   // max_members x max_header_bytes (100 MB), bounds that memory. 8 MiB is 65,000 headers of
   // NumPy's usual 128 bytes.
   uint64_t max_total_header_bytes = uint64_t{8} << 20;
+  // Bytes of an archive read from a stream (NpzStreamScreen; the CLI's standard input, which is
+  // copied to a temporary file because ZIP is read from its end). 1 GiB keeps a stream from
+  // filling the temporary directory; pass larger archives as files, or raise it.
+  uint64_t max_streamed_archive_bytes = uint64_t{1} << 30;
   // Uncompressed/compressed ratio of one deflate member. DEFLATE cannot exceed about 1032:1, so
   // this only matters when lowered.
   uint32_t max_compression_ratio = 1100;

@@ -40,6 +40,50 @@ struct NpzMember {
 // which is how NumPy's np.load tells .npz from .npy.
 bool looks_like_npz(std::span<const std::byte> prefix) noexcept;
 
+// Screens an archive arriving as a stream (standard input, an upload in transit) record by
+// record, so that a caller copying it somewhere seekable can stop as soon as the bytes cannot be
+// an archive NpzArchive accepts, instead of copying until a size cap. The reader requires the
+// records to tile the archive from its first byte, so the place of every record is known in
+// advance. It never refuses what NpzArchive::open accepts under the same limits; accepting
+// proves nothing (the copy must still be opened). Members with a data descriptor or ZIP64 local
+// sizes end the screening: their data length is not in the local header, and the rest of the
+// stream is only counted.
+class NpzStreamScreen {
+ public:
+  explicit NpzStreamScreen(const Limits& limits = {}) noexcept;
+  // The next bytes of the stream. An error (offset in the stream) once they cannot belong to an
+  // archive the reader accepts, or once the stream is longer than
+  // Limits::max_streamed_archive_bytes; every later call returns the same error.
+  Status feed(std::span<const std::byte> bytes);
+  // The end of the stream: an error when it ended anywhere but right after the end record and
+  // its comment.
+  Status finish();
+  uint64_t bytes_seen() const noexcept { return offset_; }
+
+ private:
+  enum class Record : uint8_t { Start, Local, Central, Zip64End, Zip64Locator, End };
+  enum class Phase : uint8_t { Signature, Fixed, Skip, Done, Unscreened, Failed };
+  Status fail(ErrorCode code, uint64_t at, const char* detail);
+  Status begin_record();
+  Status end_fixed_part();
+
+  static constexpr size_t kLongestFixedPart = 56;  // the ZIP64 end record
+  uint32_t max_members_;
+  uint32_t max_name_bytes_;
+  uint64_t max_bytes_;
+  Phase phase_ = Phase::Signature;
+  Record last_ = Record::Start;  // the last record completed (or begun, while in Fixed/Skip)
+  std::byte fixed_[kLongestFixedPart] = {};
+  size_t fixed_have_ = 0;
+  size_t fixed_need_ = 4;  // the signature comes first
+  uint64_t record_start_ = 0;
+  uint64_t skip_left_ = 0;
+  uint64_t offset_ = 0;
+  uint64_t local_headers_ = 0;
+  uint64_t central_headers_ = 0;
+  Error error_{.code = ErrorCode::Internal};
+};
+
 class NpzArchive {
  public:
   // Validates the whole directory: end records, ZIP64, central entries, local headers, names,

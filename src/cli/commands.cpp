@@ -230,21 +230,13 @@ class TempFile {
   std::FILE* file_ = nullptr;
 };
 
-// Largest archive accepted on standard input: an honest archive is at most its members' total
-// size plus deflate's worst-case expansion (well under 1/64) plus headers, so anything bigger is
-// refused before it can fill the temporary directory.
-uint64_t max_spooled_archive_bytes(const Limits& limits) {
-  constexpr uint64_t kHeaderAllowance = uint64_t{64} << 20;
-  const uint64_t total = limits.max_total_uncompressed;
-  const uint64_t expansion = total / 64;
-  const uint64_t sum = total + expansion;  // cannot wrap: total/64 < UINT64_MAX - total
-  return sum > UINT64_MAX - kHeaderAllowance ? UINT64_MAX : sum + kHeaderAllowance;
-}
-
-// Copies the sniffed prefix and the rest of `in` into `spool`, one chunk at a time, refusing
-// archives larger than the limits could ever accept.
+// Copies the sniffed prefix and the rest of `in` into `spool`, one chunk at a time. Every chunk
+// goes through the stream screen first, so the copy stops at the first byte that cannot belong
+// to an archive the reader accepts, or at max_streamed_archive_bytes, not at the end of input.
 Status spool_stream(std::span<const std::byte> prefix, InputStream& in, TempFile& spool,
-                    uint64_t max_bytes) {
+                    const Limits& limits) {
+  NpzStreamScreen screen(limits);
+  NPYGUARD_TRY(screen.feed(prefix));
   NPYGUARD_TRY(spool.write_all(prefix, 0));
   uint64_t total = prefix.size();
   std::vector<std::byte> chunk;
@@ -256,14 +248,12 @@ Status spool_stream(std::span<const std::byte> prefix, InputStream& in, TempFile
   while (true) {
     NPYGUARD_ASSIGN_OR_RETURN(size_t got, in.read(chunk));
     if (got == 0) break;
-    if (got > max_bytes - std::min(total, max_bytes)) {
-      return cli_error(ErrorCode::TotalUncompressedTooLarge, total,
-                       "archive on standard input is larger than max_total_uncompressed allows");
-    }
-    NPYGUARD_TRY(spool.write_all(std::span(chunk).first(got), total));
+    const auto bytes = std::span<const std::byte>(chunk).first(got);
+    NPYGUARD_TRY(screen.feed(bytes));
+    NPYGUARD_TRY(spool.write_all(bytes, total));
     total += got;
   }
-  return ok_status();
+  return screen.finish();
 }
 
 // What check reports about one validated .npy. The dtype is kept only as its descr text, so an
@@ -373,8 +363,7 @@ CheckedInput check_stdin(const Limits& limits, MemberDetail detail) {
     result.error = created.error();
     return result;
   }
-  if (Status copied = spool_stream(peeked, in, *result.spool, max_spooled_archive_bytes(limits));
-      !copied.ok()) {
+  if (Status copied = spool_stream(peeked, in, *result.spool, limits); !copied.ok()) {
     result.error = copied.error();
     return result;
   }

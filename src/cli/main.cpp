@@ -68,6 +68,8 @@ constexpr std::string_view kLimitOptionsHelp =
     "                          largest sum of uncompressed member sizes accepted (default 64G)\n"
     "  --max-total-header-bytes N[K|M|G|T]\n"
     "                          largest sum of member header lengths accepted (default 8M)\n"
+    "  --max-stdin-bytes N[K|M|G|T]\n"
+    "                          longest archive read from standard input (default 1G)\n"
     "  --max-ratio N           largest uncompressed/compressed ratio of a deflate member\n"
     "                          (default 1100)\n"
     "  --max-member-name-bytes N\n"
@@ -206,6 +208,8 @@ const NumberOption kNumberOptions[] = {
     {.name = "--max-members", .u32 = &Limits::max_members},
     {.name = "--max-total-bytes", .u64 = &Limits::max_total_uncompressed, .byte_suffixes = true},
     {.name = "--max-total-header-bytes", .u64 = &Limits::max_total_header_bytes,
+     .byte_suffixes = true},
+    {.name = "--max-stdin-bytes", .u64 = &Limits::max_streamed_archive_bytes,
      .byte_suffixes = true},
     {.name = "--max-ratio", .u32 = &Limits::max_compression_ratio},
     {.name = "--max-member-name-bytes", .u32 = &Limits::max_member_name_bytes},

@@ -13,3 +13,13 @@ printf '%s\n' "$out" | head -n 8
 cat samples/temperatures.npy | "$1" check --json -
 echo "exit=$?"
 printf 'PK\003\004' | "$1" check -
+echo "exit=$?"
+# Endless input that cannot be an archive: the copy stops at the first impossible byte (here the
+# first local header's name length), it does not wait for the end of input.
+(printf 'PK\003\004'; yes) | timeout 60 "$1" check -
+echo "exit=$?"
+# A valid archive followed by 10 MB: refused at the first byte after the end record.
+(cat tests/fixtures/npz/savez_stored.npz; head -c 10000000 /dev/zero) | "$1" check -
+echo "exit=$?"
+# The stream limit (default 1G) is an option.
+"$1" check --max-stdin-bytes 4K - < tests/fixtures/npz/savez_stored.npz
