@@ -225,6 +225,9 @@ Result<Token> HeaderLexer::lex_integer(uint64_t start) {
     return error_at(ErrorCode::HeaderBadInteger, start, "integer does not fit in int64");
   }
   token.integer = value;
+  // Python reads "-0" as 0 (there is no negative zero integer), so a sign on zero is dropped
+  // here and "-0" means exactly what "0" means everywhere an integer is accepted.
+  token.negative = token.negative && value != 0;
   return token;
 }
 

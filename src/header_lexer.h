@@ -40,7 +40,7 @@ struct Token {
   uint64_t offset = 0;  // absolute file offset of the token's first byte
   std::string text;     // String: decoded UTF-8 contents
   uint64_t integer = 0; // Integer: magnitude (fits in int64)
-  bool negative = false;  // Integer: written with a leading '-'
+  bool negative = false;  // Integer: written with a leading '-' and not zero ("-0" is 0)
 };
 
 class HeaderLexer {

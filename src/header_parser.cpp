@@ -186,12 +186,13 @@ Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t
 Result<HeaderFields> parse_header_text_general(std::span<const std::byte> text,
                                                uint64_t base_offset, HeaderEncoding encoding,
                                                const Limits& limits) {
-  if (text.empty() || static_cast<uint8_t>(text.back()) != '\n') {
-    const uint64_t end = base_offset + text.size();
-    return error_at(ErrorCode::HeaderBadTerminator, end == 0 ? 0 : end - 1,
-                    "the header must end with a newline");
-  }
-  HeaderLexer lexer(text.first(text.size() - 1), base_offset, encoding, limits);
+  // np.save always ends the header with '\n', but NumPy's reader (ast.literal_eval) does not
+  // need it, and other writers (a Go one) end with the padding spaces alone; either way the
+  // header means the same, so the final newline is optional. A newline anywhere else is still
+  // refused by the lexer.
+  const bool has_newline = !text.empty() && static_cast<uint8_t>(text.back()) == '\n';
+  HeaderLexer lexer(has_newline ? text.first(text.size() - 1) : text, base_offset, encoding,
+                    limits);
   NPYGUARD_ASSIGN_OR_RETURN(Literal dict, parse_single_literal(lexer));
   if (dict.kind != Literal::Kind::Dict) {
     return error_at(ErrorCode::HeaderBadValue, dict.offset, "the header must be a dict literal");

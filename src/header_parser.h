@@ -44,7 +44,8 @@ struct HeaderFields {
   bool fortran_order = false;
 };
 
-// Parses header text: one dict literal, optional spaces, and a final '\n' as the last byte.
+// Parses header text: one dict literal, optional spaces and tabs, and an optional final '\n' (the
+// last byte; np.save always writes it).
 // NumPy's canonical layout takes a fast path (header_fast_path.h) with the same results.
 Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
                                        HeaderEncoding encoding, const Limits& limits);

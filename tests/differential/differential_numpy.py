@@ -96,7 +96,7 @@ ALLOWED_STRICTNESS = {
     "header_bad_integer": "hex, octal, underscores, signs: plain decimal only",
     "header_bad_value": "True/False as a dimension; shape a tuple of non-negative integers",
     "negative_dimension": "negative dimension: not an array",
-    "header_bad_terminator": "header without the final \\n, or with more lines",
+    "header_bad_terminator": "a newline before the end of the header (more lines)",
     "header_non_ascii": "header grammar: ws is space or tab; any other control or non-ASCII "
                         "byte outside a string (form feed, CR before the final newline)",
     "header_bad_string": "raw control characters and escapes repr never writes; \\x00 and "
@@ -836,6 +836,13 @@ def npy_variants():
         True)
     add("double_quoted_field_name",
         npy_file(head("[(\"it's\", '<i4')]", shape="(12,)"), I4), True)
+    # A Go writer pads with spaces and no final newline; NumPy reads it (literal_eval).
+    add("no_final_newline", npy_file(head(), I4, terminator=b" "), True)
+    add("no_final_newline_no_padding", npy_file(head(), I4, align=1, terminator=b""), True)
+    # ast.literal_eval reads -0 as 0.
+    add("minus_zero_dim", npy_file(head(shape="(-0, 4)"), b""), True)
+    add("minus_zero_subarray_dim", npy_file(head("[('a', '<i4', (-0,))]", shape="(3,)"), b""),
+        True)
     # Spellings outside the grammar that NumPy may accept.
     add("escape_in_key", npy_file("{'\\x64escr': '<i4', 'fortran_order': False, "
                                   "'shape': (3, 4)}", I4))
@@ -937,7 +944,6 @@ def npy_variants():
         npy_file(head("[('\xe9', '<i4')]", shape="(12,)").encode("latin-1"), I4,
                  version=(3, 0)))
     # Terminators and versions.
-    add("no_final_newline", npy_file(head(), I4, terminator=b" "))
     add("crlf_terminator", npy_file(head(), I4, terminator=b"\r\n"))
     add("two_lines", npy_file("{'descr': '<i4',\n'fortran_order': False, 'shape': (3, 4), }",
                               I4))
