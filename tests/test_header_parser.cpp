@@ -246,6 +246,46 @@ TEST_CASE("header limits are checked", "[header_parser][limits]") {
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().code == ErrorCode::HeaderTooLarge);
   CHECK(big.error().offset == 8);
+  // NumPy's max_header_size counts characters of the decoded header (len(str) > 10000 is
+  // refused); max_header_chars does the same, and max_header_bytes bounds the bytes read.
+  const auto v3_header = [](size_t name_chars, size_t total_chars) {
+    std::string name;
+    for (size_t i = 0; i < name_chars; ++i) name += "\xe6\x97\xa5";  // U+65E5, 3 UTF-8 bytes
+    std::string header = simple_dict("[('" + name + "', '<i4')]", "(1,)");
+    const size_t chars = header.size() - 2 * name_chars;
+    header.append(total_chars - chars - 1, ' ');
+    header += '\n';
+    return npy_raw(header, 3);
+  };
+  Bytes at_limit = v3_header(4000, 10000);  // 18,000 bytes, 10,000 characters
+  append(at_limit, zeros(4));
+  REQUIRE(at_limit.size() - 12 - 4 == 18000);
+  auto wide = read_npy(at_limit);
+  if (!wide.ok()) FAIL(describe(wide.error()));
+  CHECK(wide->dtype().fields.at(0).name.size() == 12000);
+  auto over = parse_npy_header(v3_header(4000, 10001));
+  REQUIRE_FALSE(over.ok());
+  CHECK(over.error().code == ErrorCode::HeaderTooLarge);
+  CHECK(over.error().offset == 8);
+  limits = Limits{};
+  limits.max_header_bytes = 17999;  // the byte bound still applies
+  auto too_many_bytes = parse_npy_header(v3_header(4000, 10000), limits);
+  REQUIRE_FALSE(too_many_bytes.ok());
+  CHECK(too_many_bytes.error().code == ErrorCode::HeaderTooLarge);
+  limits.max_header_bytes = 18000;
+  CHECK(parse_npy_header(v3_header(4000, 10000), limits).ok());
+  // Latin-1 (1.0, 2.0): one character per byte, refused from the declared length alone.
+  std::string latin1 = simple_dict("'<f8'", "(3,)");
+  latin1.append(10000 - latin1.size() - 1, ' ');
+  latin1 += '\n';
+  CHECK(parse_npy_header(npy_raw(latin1, 2)).ok());
+  latin1.insert(0, " ");
+  auto latin1_over = parse_npy_header(npy_raw(latin1, 2));
+  REQUIRE_FALSE(latin1_over.ok());
+  CHECK(latin1_over.error().code == ErrorCode::HeaderTooLarge);
+  limits = Limits{};
+  limits.max_header_chars = 0;
+  CHECK(code_of(simple_dict("'<f8'", "(3,)"), 1, limits) == ErrorCode::InvalidLimits);
   // 300 nested brackets exceed the parser's recursion bound before any deeper work.
   std::string deep = "{'descr': " + std::string(300, '[') + std::string(300, ']') +
                      ", 'fortran_order': False, 'shape': ()}";

@@ -35,6 +35,7 @@ bool written_by_plain_np_save(const std::string& name) {
 Limits lenient() {
   Limits limits;
   limits.max_header_bytes = 1 << 20;
+  limits.max_header_chars = 1 << 20;
   limits.max_fields = 100000;
   limits.normalize_bool = true;
   limits.allow_invalid_unicode = true;

@@ -948,6 +948,18 @@ def npy_variants():
     add("two_lines", npy_file("{'descr': '<i4',\n'fortran_order': False, 'shape': (3, 4), }",
                               I4))
     add("header_over_10000_bytes", npy_file(head() + " " * 10050, I4))
+    # NumPy's max_header_size counts characters of the decoded header: a 3.0 header of more
+    # than 10,000 bytes but at most 10,000 characters loads, one character more does not.
+    wide = "\u65e5" * 4000
+    add("v3_header_over_10000_bytes_under_10000_chars",
+        saved_bytes(np.zeros(3, dtype=[(wide, "<i4"), ("b", "<u1")])), True)
+    add("v3_header_10000_chars",
+        npy_file(head(f"[('{wide}', '<i4')]", shape="(12,)"), I4, version=(3, 0),
+                 align=12 + 10000 + 2 * 4000),
+        True)
+    add("v3_header_10001_chars",
+        npy_file(head(f"[('{wide}', '<i4')]", shape="(12,)"), I4, version=(3, 0),
+                 align=12 + 10001 + 2 * 4000))
     add("version_1_1", npy_file(head(), I4, version=(1, 1)))
     add("version_0_0", npy_file(head(), I4, version=(0, 0)))
     add("bad_magic", b"\x93NUMPZ" + npy_file(head(), I4)[6:])
