@@ -352,3 +352,31 @@ TEST_CASE("streams grow memory with the data, not with the claimed size", "[npy_
   CHECK(result.error().code == ErrorCode::PayloadTruncated);
   CHECK(result.error().offset == file.size());
 }
+
+TEST_CASE("a field whose type is a subarray reads as NumPy lays it out", "[npy_reader]") {
+  // np.save of np.dtype([('a', ('<i4', (2,)), (3,)), ('b', '|u1')]) with a['a'] = arange(12)
+  // reshaped (2, 3, 2): NumPy's a['a'] has shape (2, 3, 2), outer dimensions first.
+  const Bytes file = read_file(std::string(NPYGUARD_SOURCE_DIR) +
+                               "/corpus/regressions/fuzz_npy/"
+                               "2026-12-02-field-type-is-a-subarray.npy");
+  auto array = read_npy(file);
+  if (!array.ok()) FAIL(describe(array.error()));
+  CHECK(array->info().descr() == "[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]");
+  auto field = array->field("a");
+  REQUIRE(field.ok());
+  CHECK(field->field().shape == std::vector<uint64_t>{3, 2});
+  CHECK(field->field().dtype.type_string() == "<i4");
+  for (uint64_t row = 0; row < 2; ++row) {
+    auto bytes = field->at(row);
+    REQUIRE(bytes.ok());
+    REQUIRE(bytes->size() == 24);
+    for (uint64_t i = 0; i < 6; ++i) {
+      int32_t value = 0;
+      std::memcpy(&value, bytes->data() + 4 * i, 4);
+      CHECK(value == static_cast<int32_t>(row * 6 + i));
+    }
+  }
+  auto b = array->field("b");
+  REQUIRE(b.ok());
+  CHECK(static_cast<int>(b->at(1).value()[0]) == 9);
+}

@@ -95,6 +95,13 @@ struct Field {
   std::vector<uint64_t> shape;       // subarray shape; empty for a plain field
   uint64_t count = 1;                // elements in the subarray (product of shape)
   uint64_t size = 0;                 // bytes: dtype.itemsize * count
+  // How the header nested the subarray, when it used more than one (descr, shape) level: the
+  // number of dimensions of each level, outermost first. np.save writes a field whose type is
+  // itself a subarray as ('a', ('<i4', (2,)), (3,)); NumPy reads that as a subarray of (3,)
+  // subarrays of (2,) ints, which is `shape` (3, 2) of '<i4' here (outer dimensions first, the
+  // same bytes in the same order) with ranks {1, 1}. Empty for a plain field or a single level.
+  // Only descr() reads it, to write the descr back exactly as NumPy does.
+  std::vector<uint32_t> subarray_ranks;
 
   friend bool operator==(const Field&, const Field&) = default;
 };

@@ -836,6 +836,25 @@ def npy_variants():
         True)
     add("double_quoted_field_name",
         npy_file(head("[(\"it's\", '<i4')]", shape="(12,)"), I4), True)
+    # A field whose type is itself a subarray: np.save writes ('a', (type, inner), outer).
+    nested = np.zeros(2, dtype=[("a", ("<i4", (2,)), (3,)), ("b", "|u1")])
+    nested["a"] = np.arange(12).reshape(2, 3, 2)
+    nested["b"] = [7, 9]
+    add("struct_subarray_of_subarray", saved_bytes(nested), True)
+    add("struct_subarray_three_levels",
+        saved_bytes(np.ones(2, dtype=[("a", (("<i2", (2,)), (4, 5)), (3,))])), True)
+    add("struct_subarray_of_record_subarray",
+        saved_bytes(np.ones(2, dtype=[("a", ([("x", "<i2"), ("y", ">f4")], (2,)), (3,))])),
+        True)
+    add("struct_subarray_outer_level_of_shape_0",
+        npy_file(head("[('a', [], (3,)), ('b', ('<i4', (2,)), (0,))]", shape="(4,)"), b""), True)
+    add("struct_subarray_inner_level_of_shape_0",  # NumPy: "invalid itemsize"
+        npy_file(head("[('a', ('<i4', (0,)), (3,))]", shape="(4,)"), b""))
+    add("struct_subarray_of_s0",  # NumPy: "invalid itemsize"
+        npy_file(head("[('a', '|S0', (3,))]", shape="(4,)"), b""))
+    add("struct_subarray_empty_levels_fold",
+        npy_file(head("[('a', ('<i4', ()), (3,)), ('b', (('<i4', (2,)), ()), (1,))]",
+                      shape="(2,)"), I4[:40]), True)
     # A Go writer pads with spaces and no final newline; NumPy reads it (literal_eval).
     add("no_final_newline", npy_file(head(), I4, terminator=b" "), True)
     add("no_final_newline_no_padding", npy_file(head(), I4, align=1, terminator=b""), True)
