@@ -243,6 +243,25 @@ Result<DType> parse_type_string(std::string_view s, uint64_t offset) {
   return dtype;
 }
 
+// The literal kinds a title may be, and what each becomes.
+std::optional<TitleKind> title_kind_of(Literal::Kind kind) {
+  switch (kind) {
+    case Literal::Kind::String:
+      return TitleKind::String;
+    case Literal::Kind::Integer:
+      return TitleKind::Integer;
+    case Literal::Kind::Bytes:
+      return TitleKind::Bytes;
+    default:
+      return std::nullopt;
+  }
+}
+
+// An integer literal as Python prints it (the lexer already made "-0" plain 0).
+std::string integer_text(const Literal& literal) {
+  return (literal.negative ? "-" : "") + std::to_string(literal.integer);
+}
+
 class StructuredParser {
  public:
   explicit StructuredParser(const Limits& limits) : limits_(limits) {}
@@ -291,13 +310,16 @@ class StructuredParser {
       if (name.kind == Literal::Kind::String) {
         field.name = name.text;
       } else if (name.kind == Literal::Kind::Tuple && name.items.size() == 2 &&
-                 name.items[0].kind == Literal::Kind::String &&
-                 name.items[1].kind == Literal::Kind::String) {
-        field.title = name.items[0].text;
+                 name.items[1].kind == Literal::Kind::String &&
+                 title_kind_of(name.items[0].kind)) {
+        const Literal& title = name.items[0];
+        field.title_kind = *title_kind_of(title.kind);
+        field.title = title.kind == Literal::Kind::Integer ? integer_text(title) : title.text;
         field.name = name.items[1].text;
       } else {
         return error_at(ErrorCode::DtypeBadField, name.offset,
-                        "a field name must be a string or a (title, name) pair of strings");
+                        "a field name must be a string or a (title, name) pair, the title a "
+                        "string, an integer or a bytes literal");
       }
 
       // The subarray levels, outermost first: the entry's own shape, then the shape of each
@@ -341,12 +363,17 @@ class StructuredParser {
           return error_at(ErrorCode::DtypeEmptyFieldName, name.offset,
                           "empty field name on a field that is not V padding");
         }
-        if (field.title && (field.title->empty() || *field.title == field.name)) {
+        // NumPy makes a string title a second key of dtype.fields (refusing one already used
+        // as a name or title, and an empty one would be the key ''); integer and bytes titles
+        // are only kept with their field, never keys, so NumPy lets them repeat or equal a
+        // name, and so does npyguard: nothing can be looked up by them.
+        const bool title_is_key = field.title && field.title_kind == TitleKind::String;
+        if (title_is_key && (field.title->empty() || *field.title == field.name)) {
           return error_at(ErrorCode::DtypeDuplicateField, name.offset,
                           "a title must be non-empty and differ from its field name");
         }
         if (!used_names.insert(field.name).second ||
-            (field.title && !used_names.insert(*field.title).second)) {
+            (title_is_key && !used_names.insert(*field.title).second)) {
           return error_at(ErrorCode::DtypeDuplicateField, name.offset,
                           "field name or title already used in this record");
         }
@@ -480,8 +507,7 @@ void append_descr(std::string& out, const DType& dtype) {
     separator();
     out += '(';
     if (field.title) {
-      out += '(' + detail::python_repr(*field.title) + ", " + detail::python_repr(field.name) +
-             ')';
+      out += '(' + field.title_repr() + ", " + detail::python_repr(field.name) + ')';
     } else {
       out += detail::python_repr(field.name);
     }
@@ -574,6 +600,38 @@ std::optional<DType> record_from_simple_fields(std::span<const SimpleField> fiel
   }
   record.itemsize = offset;
   return record;
+}
+
+std::string python_bytes_repr(std::string_view bytes) {
+  // CPython's bytes repr: single quotes unless the bytes hold ' and no "; printable ASCII as
+  // is, \\ and the quote escaped, \t \n \r, every other byte as \xhh.
+  const bool has_single = bytes.find('\'') != std::string_view::npos;
+  const bool has_double = bytes.find('"') != std::string_view::npos;
+  const char quote = (has_single && !has_double) ? '"' : '\'';
+  std::string out = "b";
+  out += quote;
+  constexpr char kHex[] = "0123456789abcdef";
+  for (const char ch : bytes) {
+    const auto c = static_cast<uint8_t>(ch);
+    if (c == static_cast<uint8_t>(quote) || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c >= 0x7F) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += ch;
+    }
+  }
+  out += quote;
+  return out;
 }
 
 std::string python_repr(std::string_view utf8) {
@@ -691,6 +749,19 @@ std::string DType::type_string() const {
     out += ']';
   }
   return out;
+}
+
+std::string Field::title_repr() const {
+  if (!title) return {};
+  switch (title_kind) {
+    case TitleKind::Integer:
+      return *title;
+    case TitleKind::Bytes:
+      return detail::python_bytes_repr(*title);
+    case TitleKind::String:
+      break;
+  }
+  return detail::python_repr(*title);
 }
 
 std::string DType::descr() const {

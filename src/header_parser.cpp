@@ -1,6 +1,6 @@
 // Header parser implementation. Input: tokens from HeaderLexer over untrusted text; output: a
 // literal tree, then HeaderFields with the exact key set. Grammar (EBNF in SECURITY.md):
-//   value := string | integer | "True" | "False" | tuple | list | dict
+//   value := string | bytes | integer | "True" | "False" | tuple | list | dict
 //   tuple := "(" ")" | "(" value "," ")" | "(" value ("," value)+ [","] ")"
 //   list  := "[" [ value ("," value)* [","] ] "]"
 //   dict  := "{" [ value ":" value ("," value ":" value)* [","] ] "}"
@@ -37,10 +37,12 @@ class LiteralParser {
     literal.offset = current_.offset;
     switch (current_.kind) {
       case TokenKind::String:
-        literal.kind = Literal::Kind::String;
+      case TokenKind::Bytes:
+        literal.kind = current_.kind == TokenKind::String ? Literal::Kind::String
+                                                          : Literal::Kind::Bytes;
         literal.text = std::move(current_.text);
         NPYGUARD_TRY(advance());
-        if (current_.kind == TokenKind::String) {
+        if (current_.kind == TokenKind::String || current_.kind == TokenKind::Bytes) {
           return error_at(ErrorCode::HeaderSyntax, current_.offset,
                           "adjacent string literals (implicit concatenation) are refused");
         }

@@ -22,10 +22,10 @@ namespace npyguard::detail {
 inline constexpr uint32_t kMaxLiteralDepth = 200;
 
 struct Literal {
-  enum class Kind : uint8_t { String, Integer, Bool, Tuple, List, Dict };
+  enum class Kind : uint8_t { String, Bytes, Integer, Bool, Tuple, List, Dict };
   Kind kind = Kind::Tuple;
   uint64_t offset = 0;    // file offset of the literal's first token
-  std::string text;       // String
+  std::string text;       // String (UTF-8), Bytes (the bytes)
   uint64_t integer = 0;   // Integer magnitude
   bool negative = false;  // Integer sign
   bool boolean = false;   // Bool

@@ -215,6 +215,38 @@ TEST_CASE("structured layouts: titles, padding, subarrays, nesting", "[dtype]") 
   CHECK(parsed("[('a', '<i4'),]").fields.size() == 1);
 }
 
+TEST_CASE("integer and bytes titles, as np.save writes them", "[dtype]") {
+  // np.dtype({'names': ['a', 'b', 'c'], 'formats': ['<i4', '|u1', '<i2'],
+  //           'titles': [1, b't', 'x']}).descr, as np.save writes it.
+  const DType dt = parsed("[((1, 'a'), '<i4'), ((b't', 'b'), '|u1'), (('x', 'c'), '<i2')]");
+  REQUIRE(dt.fields.size() == 3);
+  CHECK(dt.fields[0].title == std::optional<std::string>("1"));
+  CHECK(dt.fields[0].title_kind == TitleKind::Integer);
+  CHECK(dt.fields[0].title_repr() == "1");
+  CHECK(dt.fields[1].title == std::optional<std::string>("t"));
+  CHECK(dt.fields[1].title_kind == TitleKind::Bytes);
+  CHECK(dt.fields[1].title_repr() == "b't'");
+  CHECK(dt.fields[2].title_kind == TitleKind::String);
+  CHECK(dt.fields[2].title_repr() == "'x'");
+  CHECK(dt.descr() == "[((1, 'a'), '<i4'), ((b't', 'b'), '|u1'), (('x', 'c'), '<i2')]");
+  // Kinds are part of the title: 1, '1' and b'1' are three different NumPy dtypes.
+  CHECK(parsed("[((1, 'a'), '<i4')]") != parsed("[(('1', 'a'), '<i4')]"));
+  CHECK(parsed("[((b'1', 'a'), '<i4')]") != parsed("[(('1', 'a'), '<i4')]"));
+  CHECK(parsed("[((-5, 'a'), '<i4')]").fields[0].title == std::optional<std::string>("-5"));
+  CHECK(parsed("[((-0, 'a'), '<i4')]").descr() == "[((0, 'a'), '<i4')]");
+  // Bytes print back as repr() of bytes: quotes chosen as Python does, \xhh for the rest.
+  CHECK(parsed("[((b'\\x00\\xff\\'\"\\\\\\t', 'a'), '<i4')]").descr() ==
+        "[((b'\\x00\\xff\\'\"\\\\\\t', 'a'), '<i4')]");
+  CHECK(parsed("[((b\"it's\", 'a'), '<i4')]").descr() == "[((b\"it's\", 'a'), '<i4')]");
+  // NumPy makes only string titles keys of dtype.fields: integer and bytes titles may repeat,
+  // equal a name or be empty, and NumPy loads such dtypes unchanged.
+  CHECK(parsed("[((1, 'a'), '<i4'), ((1, 'b'), '<i4')]").fields.size() == 2);
+  CHECK(parsed("[((b't', 'a'), '<i4'), ((b't', 'b'), '<i4')]").fields.size() == 2);
+  CHECK(parsed("[((b'a', 'a'), '<i4'), ((b'b', 'c'), '<i4'), ('b', '<i4')]").itemsize == 12);
+  CHECK(parsed("[((b'', 'a'), '<i4')]").fields[0].title == std::optional<std::string>(""));
+  CHECK(parsed("[((1, 'a'), '<i4'), ('1', '<i4')]").fields.size() == 2);
+}
+
 TEST_CASE("structured dtype rejections", "[dtype]") {
   struct Case {
     const char* text;
@@ -232,6 +264,16 @@ TEST_CASE("structured dtype rejections", "[dtype]") {
       {"['a']", ErrorCode::DtypeBadField},
       {"[(1, '<i4')]", ErrorCode::DtypeBadField},
       {"[(('t',), '<i4')]", ErrorCode::DtypeBadField},
+      // Titles NumPy can hold but a plain literal here does not spell: bools, tuples, lists.
+      {"[((True, 'a'), '<i4')]", ErrorCode::DtypeBadField},
+      {"[(((1,), 'a'), '<i4')]", ErrorCode::DtypeBadField},
+      {"[((1, b'a'), '<i4')]", ErrorCode::DtypeBadField},
+      // Integer titles are read like every header integer: int64, max_dim_digits digits.
+      {"[((9999999999999999999, 'a'), '<i4')]", ErrorCode::HeaderBadInteger},
+      {"[((99999999999999999999, 'a'), '<i4')]", ErrorCode::DimensionTooManyDigits},
+      {"[(b'a', '<i4')]", ErrorCode::DtypeBadField},
+      {"[((1, ''), '|V4')]", ErrorCode::DtypeEmptyFieldName},
+      {"[((b'x', ''), '|V4')]", ErrorCode::DtypeEmptyFieldName},
       {"[('a', ('<i4', (2,)))]", ErrorCode::DtypeBadField},  // NumPy writes ('a', '<i4', (2,))
       {"[('a', ('<i4',), (3,))]", ErrorCode::DtypeBadField},
       {"[('a', ('<i4', (2,), (1,)), (3,))]", ErrorCode::DtypeBadField},

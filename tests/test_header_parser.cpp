@@ -88,7 +88,14 @@ TEST_CASE("each grammar rule rejects with its own code", "[header_parser]") {
       {"{" + f8 + "'fortran_order': False, 'shape': 3}", ErrorCode::HeaderBadValue},
       {"{" + f8 + "'fortran_order': False, 'shape': (3,)} # comment", ErrorCode::HeaderSyntax},
       {"{'descr': '<f' '8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
-      {"{'descr': b'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': b'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadValue},
+      {"{'descr': u'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': B'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': rb'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{b'descr': '<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderUnknownKey},
+      {"{" + f8 + "'fortran_order': False, 'shape': (b'3',)}", ErrorCode::HeaderBadValue},
+      {"{'descr': b'<' b'f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
+      {"{'descr': '<' b'f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
       {"{'descr': '<f8, 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
       {"{'descr': '<f8', 'fortran_order': False, 'shape': (3,)", ErrorCode::HeaderSyntax},
       {"['descr', '<f8']", ErrorCode::HeaderBadValue},
@@ -226,6 +233,37 @@ TEST_CASE("string escapes and encodings decode to UTF-8 field names", "[header_p
   CHECK(name_of("[('\xed\xa0\x80', '<i4')]", 3) == "error: header_invalid_utf8");
   // Raw C1 control bytes are escaped by repr(), so a raw one was not written by NumPy.
   CHECK(name_of("[('\x85', '<i4')]", 1) == "error: header_bad_string");
+}
+
+TEST_CASE("bytes literals: exactly the escapes repr() of bytes writes", "[header_parser]") {
+  auto title_of = [](std::string_view title, int major = 1) -> std::string {
+    auto info = parse_dict("{'descr': [((" + std::string(title) +
+                               ", 'a'), '<i4')], 'fortran_order': False, 'shape': (1,), }",
+                           major);
+    if (!info.ok()) return "error: " + std::string(error_name(info.error().code));
+    const Field& field = info->dtype.fields.at(0);
+    if (field.title_kind != TitleKind::Bytes) return "not bytes";
+    return *field.title;
+  };
+  CHECK(title_of("b't'") == "t");
+  CHECK(title_of("b\"it's\"") == "it's");
+  CHECK(title_of("b''") == "");
+  CHECK(title_of("b'\\x00\\xff\\xAB'") == std::string("\x00\xff\xab", 3));
+  CHECK(title_of("b'\\\\\\'\\\"\\t\\n\\r'") == "\\'\"\t\n\r");
+  CHECK(title_of("b't'", 3) == "t");
+  // \u is no escape in a bytes literal (Python keeps the six bytes); repr() never writes it.
+  CHECK(title_of("b'\\u0041'") == "error: header_bad_string");
+  CHECK(title_of("b'\\a'") == "error: header_bad_string");
+  CHECK(title_of("b'\\101'") == "error: header_bad_string");
+  CHECK(title_of("b'\\x4'") == "error: header_bad_string");
+  CHECK(title_of("b'\\x4g'") == "error: header_bad_string");
+  // Python refuses a non-ASCII byte in a bytes literal; repr() escapes controls.
+  CHECK(title_of("b'\xe9'") == "error: header_bad_string");
+  CHECK(title_of("b'\xc3\xa9'", 3) == "error: header_bad_string");
+  CHECK(title_of("b'\t'") == "error: header_bad_string");
+  CHECK(title_of("b'\x7f'") == "error: header_bad_string");
+  CHECK(title_of("b'abc") == "error: header_bad_string");
+  CHECK(title_of("b'abc\\") == "error: header_bad_string");
 }
 
 TEST_CASE("header limits are checked", "[header_parser][limits]") {

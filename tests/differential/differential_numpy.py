@@ -855,6 +855,27 @@ def npy_variants():
     add("struct_subarray_empty_levels_fold",
         npy_file(head("[('a', ('<i4', ()), (3,)), ('b', (('<i4', (2,)), ()), (1,))]",
                       shape="(2,)"), I4[:40]), True)
+    # Titles that are not strings: np.save writes their repr(), ints and bytes literals.
+    def titled(titles, formats=("<i4", "|u1", "<i2")):
+        names = ["a", "b", "c"][:len(titles)]
+        arr = np.zeros(2, dtype={"names": names, "formats": list(formats[:len(titles)]),
+                                 "titles": titles})
+        arr[names[0]] = [1, -2]
+        return saved_bytes(arr)
+    add("struct_title_int", titled([1, -5, 0]), True)
+    add("struct_title_bytes", titled([b"t", b"\x00\xff'\"\\\t\n\r", b""]), True)
+    add("struct_title_mixed_kinds", titled([b"b", 7, "x"]), True)
+    # Not keys of dtype.fields in NumPy, so they may repeat or equal a name.
+    add("struct_title_int_repeated", titled([1, 1]), True)
+    add("struct_title_bytes_equal_to_names", titled([b"a", b"a"]), True)
+    add("struct_title_minus_zero",
+        npy_file(head("[((-0, 'a'), '<i4')]", shape="(12,)"), I4), True)
+    add("struct_title_bytes_non_ascii_raw",  # a SyntaxError for Python
+        npy_file(head("[((b'\xe9', 'a'), '<i4')]", shape="(12,)"), I4))
+    add("struct_title_bytes_unicode_escape",  # b'\u0041' is six bytes to Python
+        npy_file(head("[((b'\\u0041', 'a'), '<i4')]", shape="(12,)"), I4))
+    add("struct_title_string_equal_to_other_title",
+        npy_file(head("[(('t', 'a'), '<i4'), (('t', 'b'), '<i4')]", shape="(6,)"), I4))
     # A Go writer pads with spaces and no final newline; NumPy reads it (literal_eval).
     add("no_final_newline", npy_file(head(), I4, terminator=b" "), True)
     add("no_final_newline_no_padding", npy_file(head(), I4, align=1, terminator=b""), True)
