@@ -380,3 +380,36 @@ TEST_CASE("a field whose type is a subarray reads as NumPy lays it out", "[npy_r
   REQUIRE(b.ok());
   CHECK(static_cast<int>(b->at(1).value()[0]) == 9);
 }
+
+TEST_CASE("NumPy-written forms once refused are read as NumPy reads them", "[npy_reader][regression]") {
+  struct Case {
+    const char* file;
+    const char* descr;
+    std::vector<uint64_t> shape;
+  };
+  const std::vector<Case> cases = {
+      {"2026-12-02-header-spaces-no-final-newline.npy", "'<i4'", {3}},
+      {"2026-12-02-dimension-minus-zero.npy", "'<i4'", {0, 3}},
+      {"2026-12-02-title-integer.npy", "[((1, 'a'), '<i4'), ((-5, 'b'), '|u1')]", {2}},
+      {"2026-12-02-title-bytes.npy",
+       "[((b't', 'a'), '<i4'), ((b'\\x00\\xff\\'\"\\\\\\t', 'b'), '|u1')]", {2}},
+      {"2026-12-02-field-type-is-a-subarray.npy", "[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]",
+       {2}},
+  };
+  const std::string dir = std::string(NPYGUARD_SOURCE_DIR) + "/corpus/regressions/fuzz_npy/";
+  for (const Case& c : cases) {
+    INFO(c.file);
+    auto array = read_npy_file(dir + c.file);
+    if (!array.ok()) FAIL(describe(array.error()));
+    CHECK(array->info().descr() == c.descr);
+    CHECK(array->shape() == c.shape);
+  }
+  auto wide = read_npy_file(dir + "2026-12-02-v3-header-over-10000-bytes-under-10000-chars.npy");
+  if (!wide.ok()) FAIL(describe(wide.error()));
+  CHECK(wide->info().version_major == 3);
+  CHECK(wide->info().header_length > 10000);
+  auto bytes_title = read_npy_file(dir + "2026-12-02-title-bytes.npy");
+  REQUIRE(bytes_title.ok());
+  CHECK(bytes_title->dtype().fields.at(1).title ==
+        std::optional<std::string>(std::string("\x00\xff'\"\\\t", 6)));
+}
