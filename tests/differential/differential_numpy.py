@@ -425,8 +425,14 @@ def random_struct_dtype(rng, depth):
         fmt = random_dtype(rng, depth)
         if rng.random() < 0.25:
             fmt = np.dtype((fmt, rng.choice(SUBARRAY_SHAPES)))
+            if rng.random() < 0.3 and fmt.itemsize > 0:
+                # a field whose type is itself a subarray: ('a', (type, inner), outer)
+                fmt = np.dtype((fmt, rng.choice(SUBARRAY_SHAPES)))
         formats.append(fmt)
-    titles = [f"title of {name}" if rng.random() < 0.2 else None for name in names]
+    # Titles: mostly strings; also integers and bytes, which np.save writes as their repr.
+    titles = [rng.choice([f"title of {name}", f"title of {name}", rng.randint(-9, 99),
+                          bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 4)))])
+              if rng.random() < 0.2 else None for name in names]
     style = rng.choice(["packed", "aligned", "offsets"])
     if style == "offsets":
         offsets, position = [], 0
@@ -436,7 +442,7 @@ def random_struct_dtype(rng, depth):
             position += fmt.itemsize
         return np.dtype({"names": names, "formats": formats, "offsets": offsets,
                          "titles": titles, "itemsize": position + rng.randint(0, 6)})
-    fields = [((title, name) if title else name, fmt)
+    fields = [((title, name) if title is not None else name, fmt)
               for name, fmt, title in zip(names, formats, titles)]
     return np.dtype(fields, align=(style == "aligned"))
 
