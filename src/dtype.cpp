@@ -310,8 +310,7 @@ class StructuredParser {
       if (name.kind == Literal::Kind::String) {
         field.name = name.text;
       } else if (name.kind == Literal::Kind::Tuple && name.items.size() == 2 &&
-                 name.items[1].kind == Literal::Kind::String &&
-                 title_kind_of(name.items[0].kind)) {
+                 name.items[1].kind == Literal::Kind::String && title_kind_of(name.items[0].kind)) {
         const Literal& title = name.items[0];
         field.title_kind = *title_kind_of(title.kind);
         field.title = title.kind == Literal::Kind::Integer ? integer_text(title) : title.text;
@@ -412,8 +411,7 @@ class StructuredParser {
                           "subarray dimensions must be integers");
         }
         if (dim.negative) {
-          return error_at(ErrorCode::NegativeDimension, dim.offset,
-                          "negative subarray dimension");
+          return error_at(ErrorCode::NegativeDimension, dim.offset, "negative subarray dimension");
         }
         field.shape.push_back(dim.integer);
       }
@@ -466,9 +464,9 @@ void append_field_type(std::string& out, const Field& field) {
   const std::span<const uint64_t> shape(field.shape);
   std::span<const uint32_t> ranks(field.subarray_ranks);
   // Levels that do not add up to the shape (a caller-built Field) are written as one level.
-  const bool nested =
-      ranks.size() > 1 && std::find(ranks.begin(), ranks.end(), 0u) == ranks.end() &&
-      std::accumulate(ranks.begin(), ranks.end(), uint64_t{0}) == shape.size();
+  const bool nested = ranks.size() > 1 &&
+                      std::find(ranks.begin(), ranks.end(), 0u) == ranks.end() &&
+                      std::accumulate(ranks.begin(), ranks.end(), uint64_t{0}) == shape.size();
   if (!nested) ranks = {};
   for (size_t i = 1; i < ranks.size(); ++i) out += '(';
   append_descr(out, field.dtype);

@@ -38,8 +38,8 @@ class LiteralParser {
     switch (current_.kind) {
       case TokenKind::String:
       case TokenKind::Bytes:
-        literal.kind = current_.kind == TokenKind::String ? Literal::Kind::String
-                                                          : Literal::Kind::Bytes;
+        literal.kind =
+            current_.kind == TokenKind::String ? Literal::Kind::String : Literal::Kind::Bytes;
         literal.text = std::move(current_.text);
         NPYGUARD_TRY(advance());
         if (current_.kind == TokenKind::String || current_.kind == TokenKind::Bytes) {

@@ -96,16 +96,16 @@ struct DType {
 };
 
 struct Field {
-  std::string name;                  // UTF-8, never empty
+  std::string name;  // UTF-8, never empty
   // From a ((title, name), descr) entry, read as title_kind says: String titles are UTF-8,
   // Integer titles the decimal text ("-5"; "-0" is "0"), Bytes titles the bytes themselves
   // (any byte values, NUL included).
   std::optional<std::string> title;
-  uint64_t offset = 0;               // bytes from the start of the record
-  DType dtype;                       // the element type
-  std::vector<uint64_t> shape;       // subarray shape; empty for a plain field
-  uint64_t count = 1;                // elements in the subarray (product of shape)
-  uint64_t size = 0;                 // bytes: dtype.itemsize * count
+  uint64_t offset = 0;          // bytes from the start of the record
+  DType dtype;                  // the element type
+  std::vector<uint64_t> shape;  // subarray shape; empty for a plain field
+  uint64_t count = 1;           // elements in the subarray (product of shape)
+  uint64_t size = 0;            // bytes: dtype.itemsize * count
   // How the header nested the subarray, when it used more than one (descr, shape) level: the
   // number of dimensions of each level, outermost first. np.save writes a field whose type is
   // itself a subarray as ('a', ('<i4', (2,)), (3,)); NumPy reads that as a subarray of (3,)

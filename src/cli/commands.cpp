@@ -771,6 +771,12 @@ struct FieldRow {
   std::string note;
 };
 
+// A string title as its text; integer and bytes titles as NumPy writes them (1, b'x').
+std::string title_text(const Field& field) {
+  if (!field.title) return {};
+  return printable(field.title_kind == TitleKind::String ? *field.title : field.title_repr());
+}
+
 void collect_field_rows(const DType& dtype, size_t depth, std::vector<FieldRow>& rows) {
   for (const Field& field : dtype.fields) {
     rows.push_back(FieldRow{
@@ -779,10 +785,7 @@ void collect_field_rows(const DType& dtype, size_t depth, std::vector<FieldRow>&
         .offset = std::to_string(field.offset),
         .type = printable(field_type_text(field.dtype)),
         .shape = field.shape.empty() ? std::string() : shape_text(field.shape),
-        // A string title as its text (as before); other titles as NumPy writes them (1, b'x').
-        .title = !field.title ? std::string()
-                 : field.title_kind == TitleKind::String ? printable(*field.title)
-                                                         : printable(field.title_repr()),
+        .title = title_text(field),
         .note = field.dtype.is_long_double() ? std::string(kLongDoubleNote) : std::string(),
     });
     collect_field_rows(field.dtype, depth + 1, rows);
