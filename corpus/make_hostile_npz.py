@@ -34,6 +34,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import warnings
 import zipfile
 import zlib
 from pathlib import Path
@@ -582,9 +583,8 @@ def check_npy_member(content, usize):
         fail("unsupported_version", "member .npy version")
     stream = io.BytesIO(content)
     version = npformat.read_magic(stream)
-    reader = {(1, 0): npformat.read_array_header_1_0,
-              (2, 0): npformat.read_array_header_2_0}[version]
-    shape, _, dtype = reader(stream)
+    # np.load's own header reader (with its default max_header_size), for 3.0 as well.
+    shape, _, dtype = npformat._read_array_header(stream, version)
     if dtype.hasobject:
         fail("object_dtype", "member holds pickled objects")
     total = stream.tell() + dtype.itemsize * int(np.prod(shape, dtype=object))
@@ -937,6 +937,61 @@ def pass_empty_archive():
 @case("pass_utf8_name")
 def pass_utf8_name():
     return build_zip([Member("été.npy", NPY_A), Member("数据.npy", NPY_B)])
+
+
+# --- members in forms NumPy writes or reads that npyguard once refused -----
+
+def npy_framed(header, payload, version=(1, 0), terminator=b"\n"):
+    """A .npy around header text: spaces to a 64-byte boundary, `terminator`, payload."""
+    length_format = "<H" if version[0] == 1 else "<I"
+    preamble = 8 + struct.calcsize(length_format)
+    body = header + b" " * ((-(preamble + len(header) + len(terminator))) % 64) + terminator
+    return (b"\x93NUMPY" + bytes(version) + struct.pack(length_format, len(body)) + body
+            + payload)
+
+
+@case("pass_member_field_type_is_subarray")
+def pass_member_field_type_is_subarray():
+    """np.save of dtype [('a', ('<i4', (2,)), (3,))]: field a is <i4 of shape (3, 2)."""
+    arr = np.zeros(2, dtype=[("a", ("<i4", (2,)), (3,)), ("b", "|u1")])
+    arr["a"] = np.arange(12).reshape(2, 3, 2)
+    return build_zip([Member("a.npy", npy(arr), DEFLATED)])
+
+
+@case("pass_member_titles_int_and_bytes")
+def pass_member_titles_int_and_bytes():
+    """Titles that are not strings: np.save writes ((1, 'a'), ...) and
+    ((b't', 'b'), ...)."""
+    arr = np.zeros(2, dtype={"names": ["a", "b"], "formats": ["<i4", "|u1"],
+                             "titles": [1, b"t\x00\xff"]})
+    return build_zip([Member("a.npy", npy(arr)), Member("b.npy", NPY_B)])
+
+
+@case("pass_member_v3_header_over_10000_bytes")
+def pass_member_v3_header_over_10000_bytes():
+    """A 3.0 header of more than 10,000 bytes but fewer than 10,000
+    characters: NumPy's max_header_size counts characters."""
+    arr = np.zeros(2, dtype=[("\u65e5" * 3500, "<i4")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Stored array in format 3.0"
+        data = npy(arr)
+    assert data[6] == 3 and struct.unpack("<I", data[8:12])[0] > 10000
+    return build_zip([Member("a.npy", data, DEFLATED)])
+
+
+@case("pass_member_header_without_final_newline")
+def pass_member_header_without_final_newline():
+    """A header padded with spaces and no final newline (a Go writer's)."""
+    header = b"{'descr': '<i4', 'fortran_order': False, 'shape': (3,), }"
+    data = npy_framed(header, np.arange(3, dtype="<i4").tobytes(), terminator=b" ")
+    return build_zip([Member("a.npy", data)])
+
+
+@case("pass_member_dimension_minus_zero")
+def pass_member_dimension_minus_zero():
+    """A dimension written -0, which ast.literal_eval reads as 0."""
+    header = b"{'descr': '<i4', 'fortran_order': False, 'shape': (-0, 3), }"
+    return build_zip([Member("a.npy", npy_framed(header, b""))])
 
 
 @case("pass_end_record_comment")

@@ -4,10 +4,14 @@
 // setting that lets it through.
 #include "npyguard/dtype.h"
 
+#include <algorithm>
 #include <array>
+#include <numeric>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "dtype_literal.h"
 #include "header_lexer.h"
@@ -239,6 +243,25 @@ Result<DType> parse_type_string(std::string_view s, uint64_t offset) {
   return dtype;
 }
 
+// The literal kinds a title may be, and what each becomes.
+std::optional<TitleKind> title_kind_of(Literal::Kind kind) {
+  switch (kind) {
+    case Literal::Kind::String:
+      return TitleKind::String;
+    case Literal::Kind::Integer:
+      return TitleKind::Integer;
+    case Literal::Kind::Bytes:
+      return TitleKind::Bytes;
+    default:
+      return std::nullopt;
+  }
+}
+
+// An integer literal as Python prints it (the lexer already made "-0" plain 0).
+std::string integer_text(const Literal& literal) {
+  return (literal.negative ? "-" : "") + std::to_string(literal.integer);
+}
+
 class StructuredParser {
  public:
   explicit StructuredParser(const Limits& limits) : limits_(limits) {}
@@ -287,28 +310,43 @@ class StructuredParser {
       if (name.kind == Literal::Kind::String) {
         field.name = name.text;
       } else if (name.kind == Literal::Kind::Tuple && name.items.size() == 2 &&
-                 name.items[0].kind == Literal::Kind::String &&
-                 name.items[1].kind == Literal::Kind::String) {
-        field.title = name.items[0].text;
+                 name.items[1].kind == Literal::Kind::String && title_kind_of(name.items[0].kind)) {
+        const Literal& title = name.items[0];
+        field.title_kind = *title_kind_of(title.kind);
+        field.title = title.kind == Literal::Kind::Integer ? integer_text(title) : title.text;
         field.name = name.items[1].text;
       } else {
         return error_at(ErrorCode::DtypeBadField, name.offset,
-                        "a field name must be a string or a (title, name) pair of strings");
+                        "a field name must be a string or a (title, name) pair, the title a "
+                        "string, an integer or a bytes literal");
       }
 
-      const Literal& descr = entry.items[1];
-      if (descr.kind == Literal::Kind::String) {
-        NPYGUARD_ASSIGN_OR_RETURN(field.dtype, parse_type_string(descr.text, descr.offset));
-      } else if (descr.kind == Literal::Kind::List) {
-        NPYGUARD_ASSIGN_OR_RETURN(field.dtype, parse_record(descr, depth + 1));
+      // The subarray levels, outermost first: the entry's own shape, then the shape of each
+      // (descr, shape) tuple around the element type, which np.save writes for a field whose
+      // type is itself a subarray, always with the entry's own shape (a two-item entry with a
+      // tuple type is one NumPy writes as (name, type, shape), so it stays refused). The literal
+      // parser's depth bound bounds this loop.
+      std::vector<const Literal*> levels;
+      if (entry.items.size() == 3) levels.push_back(&entry.items[2]);
+      const Literal* descr = &entry.items[1];
+      while (descr->kind == Literal::Kind::Tuple && !levels.empty()) {
+        if (descr->items.size() != 2) {
+          return error_at(ErrorCode::DtypeBadField, descr->offset,
+                          "a subarray descr must be a (descr, shape) pair");
+        }
+        levels.push_back(&descr->items[1]);
+        descr = &descr->items[0];
+      }
+      if (descr->kind == Literal::Kind::String) {
+        NPYGUARD_ASSIGN_OR_RETURN(field.dtype, parse_type_string(descr->text, descr->offset));
+      } else if (descr->kind == Literal::Kind::List) {
+        NPYGUARD_ASSIGN_OR_RETURN(field.dtype, parse_record(*descr, depth + 1));
       } else {
-        return error_at(ErrorCode::DtypeBadField, descr.offset,
-                        "a field's descr must be a type string or a list of fields");
+        return error_at(ErrorCode::DtypeBadField, descr->offset,
+                        "a field's descr must be a type string, a list of fields or a "
+                        "(descr, shape) subarray");
       }
-
-      if (entry.items.size() == 3) {
-        NPYGUARD_TRY(parse_subarray_shape(entry.items[2], field));
-      }
+      if (!levels.empty()) NPYGUARD_TRY(parse_subarray_levels(levels, field));
       auto size = detail::checked_mul<uint64_t>(field.dtype.itemsize, field.count);
       if (!size || *size > detail::kMaxItemsize) {
         return error_at(ErrorCode::DtypeItemsizeOverflow, entry.offset,
@@ -324,12 +362,17 @@ class StructuredParser {
           return error_at(ErrorCode::DtypeEmptyFieldName, name.offset,
                           "empty field name on a field that is not V padding");
         }
-        if (field.title && (field.title->empty() || *field.title == field.name)) {
+        // NumPy makes a string title a second key of dtype.fields (refusing one already used
+        // as a name or title, and an empty one would be the key ''); integer and bytes titles
+        // are only kept with their field, never keys, so NumPy lets them repeat or equal a
+        // name, and so does npyguard: nothing can be looked up by them.
+        const bool title_is_key = field.title && field.title_kind == TitleKind::String;
+        if (title_is_key && (field.title->empty() || *field.title == field.name)) {
           return error_at(ErrorCode::DtypeDuplicateField, name.offset,
                           "a title must be non-empty and differ from its field name");
         }
         if (!used_names.insert(field.name).second ||
-            (field.title && !used_names.insert(*field.title).second)) {
+            (title_is_key && !used_names.insert(*field.title).second)) {
           return error_at(ErrorCode::DtypeDuplicateField, name.offset,
                           "field name or title already used in this record");
         }
@@ -347,32 +390,55 @@ class StructuredParser {
     return record;
   }
 
-  Status parse_subarray_shape(const Literal& shape, Field& field) {
-    if (shape.kind != Literal::Kind::Tuple) {
-      return error_at(ErrorCode::DtypeBadField, shape.offset,
-                      "a subarray shape must be a tuple (NumPy writes (n,) even for one "
-                      "dimension)");
-    }
-    if (shape.items.size() > limits_.max_ndim) {
-      return error_at(ErrorCode::TooManyDimensions, shape.offset,
-                      "subarray shape has more dimensions than max_ndim");
-    }
-    for (const Literal& dim : shape.items) {
-      if (dim.kind != Literal::Kind::Integer) {
-        return error_at(ErrorCode::DtypeBadField, dim.offset,
-                        "subarray dimensions must be integers");
+  // Combines the subarray levels (outermost first) into one shape, as NumPy lays them out: a
+  // subarray of subarrays is the outer dimensions followed by the inner ones. A level of shape
+  // () is no subarray (NumPy folds dtype((t, ())) into t), so only non-empty levels are ranks.
+  Status parse_subarray_levels(std::span<const Literal* const> levels, Field& field) {
+    std::vector<uint32_t> ranks;
+    for (const Literal* shape : levels) {
+      if (shape->kind != Literal::Kind::Tuple) {
+        return error_at(ErrorCode::DtypeBadField, shape->offset,
+                        "a subarray shape must be a tuple (NumPy writes (n,) even for one "
+                        "dimension)");
       }
-      if (dim.negative) {
-        return error_at(ErrorCode::NegativeDimension, dim.offset, "negative subarray dimension");
+      if (shape->items.size() > limits_.max_ndim - field.shape.size()) {
+        return error_at(ErrorCode::TooManyDimensions, shape->offset,
+                        "subarray shape has more dimensions than max_ndim");
       }
-      field.shape.push_back(dim.integer);
+      for (const Literal& dim : shape->items) {
+        if (dim.kind != Literal::Kind::Integer) {
+          return error_at(ErrorCode::DtypeBadField, dim.offset,
+                          "subarray dimensions must be integers");
+        }
+        if (dim.negative) {
+          return error_at(ErrorCode::NegativeDimension, dim.offset, "negative subarray dimension");
+        }
+        field.shape.push_back(dim.integer);
+      }
+      if (!shape->items.empty()) ranks.push_back(static_cast<uint32_t>(shape->items.size()));
+    }
+    // NumPy applies the levels innermost first, and takes the shape of a level around a type of
+    // size 0 that is not a record (|S0, |V0, <U0, or a subarray with no elements) for an item
+    // size, which it refuses ("invalid itemsize in generic type tuple"), even for a shape ().
+    bool element_empty = field.dtype.itemsize == 0;
+    bool element_unsized = element_empty && field.dtype.kind != DTypeKind::Structured;
+    for (size_t i = levels.size(); i-- > 0;) {
+      const Literal& shape = *levels[i];
+      if (element_unsized) {
+        return error_at(ErrorCode::DtypeBadField, shape.offset,
+                        "a subarray of a type of size 0 that is not a record (NumPy refuses it)");
+      }
+      if (shape.items.empty()) continue;  // no subarray: the element type stays what it was
+      for (const Literal& dim : shape.items) element_empty = element_empty || dim.integer == 0;
+      element_unsized = element_empty;  // a subarray type has no fields
     }
     auto count = detail::checked_product(field.shape);
     if (!count || *count > detail::kMaxItemsize) {
-      return error_at(ErrorCode::DtypeItemsizeOverflow, shape.offset,
+      return error_at(ErrorCode::DtypeItemsizeOverflow, levels.front()->offset,
                       "subarray element count overflows");
     }
     field.count = *count;
+    if (ranks.size() > 1) field.subarray_ranks = std::move(ranks);
     return ok_status();
   }
 
@@ -380,7 +446,7 @@ class StructuredParser {
   uint32_t field_count_ = 0;
 };
 
-void append_shape_repr(std::string& out, const std::vector<uint64_t>& shape) {
+void append_shape_repr(std::string& out, std::span<const uint64_t> shape) {
   out += '(';
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i > 0) out += ", ";
@@ -388,6 +454,33 @@ void append_shape_repr(std::string& out, const std::vector<uint64_t>& shape) {
   }
   if (shape.size() == 1) out += ',';
   out += ')';
+}
+
+void append_descr(std::string& out, const DType& dtype);
+
+// A field's type and shape after its name: "'<i4'", "'<i4', (3, 2)", or with subarray levels
+// "('<i4', (2,)), (3,)" (innermost level nearest the type, the outermost as the entry's shape).
+void append_field_type(std::string& out, const Field& field) {
+  const std::span<const uint64_t> shape(field.shape);
+  std::span<const uint32_t> ranks(field.subarray_ranks);
+  // Levels that do not add up to the shape (a caller-built Field) are written as one level.
+  const bool nested = ranks.size() > 1 &&
+                      std::find(ranks.begin(), ranks.end(), 0u) == ranks.end() &&
+                      std::accumulate(ranks.begin(), ranks.end(), uint64_t{0}) == shape.size();
+  if (!nested) ranks = {};
+  for (size_t i = 1; i < ranks.size(); ++i) out += '(';
+  append_descr(out, field.dtype);
+  size_t end = shape.size();
+  for (size_t i = ranks.size(); i-- > 1;) {
+    out += ", ";
+    append_shape_repr(out, shape.subspan(end - ranks[i], ranks[i]));
+    out += ')';
+    end -= ranks[i];
+  }
+  if (end > 0) {
+    out += ", ";
+    append_shape_repr(out, shape.first(end));
+  }
 }
 
 void append_descr(std::string& out, const DType& dtype) {
@@ -412,17 +505,12 @@ void append_descr(std::string& out, const DType& dtype) {
     separator();
     out += '(';
     if (field.title) {
-      out += '(' + detail::python_repr(*field.title) + ", " + detail::python_repr(field.name) +
-             ')';
+      out += '(' + field.title_repr() + ", " + detail::python_repr(field.name) + ')';
     } else {
       out += detail::python_repr(field.name);
     }
     out += ", ";
-    append_descr(out, field.dtype);
-    if (!field.shape.empty()) {
-      out += ", ";
-      append_shape_repr(out, field.shape);
-    }
+    append_field_type(out, field);
     out += ')';
     offset = field.offset + field.size;
   }
@@ -510,6 +598,38 @@ std::optional<DType> record_from_simple_fields(std::span<const SimpleField> fiel
   }
   record.itemsize = offset;
   return record;
+}
+
+std::string python_bytes_repr(std::string_view bytes) {
+  // CPython's bytes repr: single quotes unless the bytes hold ' and no "; printable ASCII as
+  // is, \\ and the quote escaped, \t \n \r, every other byte as \xhh.
+  const bool has_single = bytes.find('\'') != std::string_view::npos;
+  const bool has_double = bytes.find('"') != std::string_view::npos;
+  const char quote = (has_single && !has_double) ? '"' : '\'';
+  std::string out = "b";
+  out += quote;
+  constexpr char kHex[] = "0123456789abcdef";
+  for (const char ch : bytes) {
+    const auto c = static_cast<uint8_t>(ch);
+    if (c == static_cast<uint8_t>(quote) || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c < 0x20 || c >= 0x7F) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    } else {
+      out += ch;
+    }
+  }
+  out += quote;
+  return out;
 }
 
 std::string python_repr(std::string_view utf8) {
@@ -627,6 +747,19 @@ std::string DType::type_string() const {
     out += ']';
   }
   return out;
+}
+
+std::string Field::title_repr() const {
+  if (!title) return {};
+  switch (title_kind) {
+    case TitleKind::Integer:
+      return *title;
+    case TitleKind::Bytes:
+      return detail::python_bytes_repr(*title);
+    case TitleKind::String:
+      break;
+  }
+  return detail::python_repr(*title);
 }
 
 std::string DType::descr() const {

@@ -35,5 +35,7 @@ std::optional<DType> record_from_simple_fields(std::span<const SimpleField> fiel
 
 // Python's repr() of a str given as UTF-8, as NumPy's header writer produces it.
 std::string python_repr(std::string_view utf8);
+// Python's repr() of a bytes object: b'...'.
+std::string python_bytes_repr(std::string_view bytes);
 
 }  // namespace npyguard::detail

@@ -48,7 +48,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::HeaderInvalidUtf8, "header_invalid_utf8", C::Malformed,
               "a version 3.0 header is not valid UTF-8"},
     ErrorInfo{ErrorCode::HeaderBadTerminator, "header_bad_terminator", C::Malformed,
-              "the header does not end with optional spaces and a single newline"},
+              "the header has a newline before its end (only the last byte may be one)"},
     ErrorInfo{ErrorCode::HeaderTooDeep, "header_too_deep", C::LimitExceeded,
               "the header nests brackets deeper than the parser allows"},
     ErrorInfo{ErrorCode::HeaderNonAsciiOutsideString, "header_non_ascii", C::Malformed,
@@ -171,7 +171,7 @@ constexpr std::array kErrorTable = {
               "the member's CRC-32 does not match its data"},
 
     ErrorInfo{ErrorCode::HeaderTooLarge, "header_too_large", C::LimitExceeded,
-              "the header is longer than max_header_bytes"},
+              "the header is longer than max_header_bytes or max_header_chars"},
     ErrorInfo{ErrorCode::TooManyDimensions, "too_many_dimensions", C::LimitExceeded,
               "the shape has more dimensions than max_ndim"},
     ErrorInfo{ErrorCode::ArrayTooLarge, "array_too_large", C::LimitExceeded,

@@ -1,7 +1,9 @@
 // Header lexer implementation. Input: untrusted header bytes (the exact range the preamble
 // declared); output: well-formed tokens or an Error at the offending byte. Strings accept exactly
 // the escapes Python's repr() emits (plus \" for writers that use double quotes); raw control
-// characters, NUL and code points that are not Unicode scalar values are refused.
+// characters, NUL and code points that are not Unicode scalar values are refused. Bytes literals
+// (b'...', which NumPy writes for bytes field titles) accept exactly what repr() of a bytes
+// object emits: printable ASCII, and \\ \' \" \t \n \r \xhh for everything else.
 #include "header_lexer.h"
 
 #include <charconv>
@@ -173,9 +175,13 @@ Result<Token> HeaderLexer::lex_name(uint64_t start) {
   };
   if (equals("True")) return Token{.kind = TokenKind::True, .offset = start};
   if (equals("False")) return Token{.kind = TokenKind::False, .offset = start};
+  // repr() of a bytes object is b'...' with a lower-case b; B'', rb'' and br'' never.
+  if (equals("b") && pos_ < text_.size() && (byte_at(pos_) == '\'' || byte_at(pos_) == '"')) {
+    return lex_bytes(start);
+  }
   if (name.size() <= 2 && pos_ < text_.size() && (byte_at(pos_) == '\'' || byte_at(pos_) == '"')) {
     return error_at(ErrorCode::HeaderBadString, start,
-                    "string prefixes (b'', u'', r'', f'') are not accepted");
+                    "string prefixes other than b (u'', r'', f'', B'', rb'') are not accepted");
   }
   return error_at(ErrorCode::HeaderSyntax, start, "names other than True and False are refused");
 }
@@ -225,6 +231,9 @@ Result<Token> HeaderLexer::lex_integer(uint64_t start) {
     return error_at(ErrorCode::HeaderBadInteger, start, "integer does not fit in int64");
   }
   token.integer = value;
+  // Python reads "-0" as 0 (there is no negative zero integer), so a sign on zero is dropped
+  // here and "-0" means exactly what "0" means everywhere an integer is accepted.
+  token.negative = token.negative && value != 0;
   return token;
 }
 
@@ -314,6 +323,66 @@ Status HeaderLexer::append_escape(std::string& out, uint64_t escape_start) {
   }
   append_utf8(out, cp);
   return ok_status();
+}
+
+Result<Token> HeaderLexer::lex_bytes(uint64_t start) {
+  // pos_ is at the opening quote, just past the 'b'.
+  const uint8_t quote = byte_at(pos_);
+  ++pos_;
+  Token token{.kind = TokenKind::Bytes, .offset = start};
+  while (true) {
+    if (pos_ == text_.size() || byte_at(pos_) == '\n') {
+      return error_at(ErrorCode::HeaderBadString, start, "unterminated bytes literal");
+    }
+    const uint64_t at = offset_of(pos_);
+    const uint8_t c = byte_at(pos_);
+    ++pos_;
+    if (c == quote) return token;
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      token.text += static_cast<char>(c);
+      continue;
+    }
+    if (c != '\\') {
+      // Python refuses non-ASCII bytes in a bytes literal; repr() escapes controls.
+      return error_at(ErrorCode::HeaderBadString, at,
+                      "raw control or non-ASCII byte in a bytes literal (repr() escapes these)");
+    }
+    if (pos_ == text_.size()) {
+      return error_at(ErrorCode::HeaderBadString, at, "unterminated escape");
+    }
+    const uint8_t kind = byte_at(pos_);
+    ++pos_;
+    switch (kind) {
+      case '\\':
+      case '\'':
+      case '"':
+        token.text += static_cast<char>(kind);
+        continue;
+      case 't':
+        token.text += '\t';
+        continue;
+      case 'n':
+        token.text += '\n';
+        continue;
+      case 'r':
+        token.text += '\r';
+        continue;
+      case 'x':
+        break;
+      default:
+        // \u and \U are not escapes in a bytes literal (Python keeps them as six or ten
+        // bytes); \a, octal and the rest are never written by repr().
+        return error_at(ErrorCode::HeaderBadString, at,
+                        "escape sequence that repr() of bytes never writes");
+    }
+    const int high = pos_ < text_.size() ? hex_value(byte_at(pos_)) : -1;
+    const int low = pos_ + 1 < text_.size() ? hex_value(byte_at(pos_ + 1)) : -1;
+    if (high < 0 || low < 0) {
+      return error_at(ErrorCode::HeaderBadString, at, "\\x needs two hex digits");
+    }
+    pos_ += 2;
+    token.text += static_cast<char>((high << 4) | low);
+  }
 }
 
 Result<Token> HeaderLexer::lex_string(uint64_t start) {

@@ -1,5 +1,6 @@
 // Header lexer: untrusted header bytes -> tokens of the small Python-literal subset npyguard
-// accepts (punctuation, quoted strings with repr's escapes, plain decimal integers, True/False).
+// accepts (punctuation, quoted strings and b'' bytes literals with repr's escapes, plain decimal
+// integers, True/False).
 // It gives tokens no meaning; it only guarantees each token is well-formed, decodes strings to
 // UTF-8 (from latin-1 for format 1.0/2.0, from validated UTF-8 for 3.0) and records offsets.
 #pragma once
@@ -29,6 +30,7 @@ enum class TokenKind : uint8_t {
   Colon,
   Comma,
   String,
+  Bytes,  // b'...': NumPy writes these only as field titles
   Integer,
   True,
   False,
@@ -38,9 +40,9 @@ enum class TokenKind : uint8_t {
 struct Token {
   TokenKind kind = TokenKind::End;
   uint64_t offset = 0;  // absolute file offset of the token's first byte
-  std::string text;     // String: decoded UTF-8 contents
+  std::string text;     // String: decoded UTF-8 contents; Bytes: the bytes
   uint64_t integer = 0; // Integer: magnitude (fits in int64)
-  bool negative = false;  // Integer: written with a leading '-'
+  bool negative = false;  // Integer: written with a leading '-' and not zero ("-0" is 0)
 };
 
 class HeaderLexer {
@@ -56,6 +58,7 @@ class HeaderLexer {
 
  private:
   Result<Token> lex_string(uint64_t start);
+  Result<Token> lex_bytes(uint64_t start);
   Result<Token> lex_integer(uint64_t start);
   Result<Token> lex_name(uint64_t start);
   // Decodes one raw (unescaped) character of a string literal into `out` as UTF-8.

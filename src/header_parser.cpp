@@ -1,6 +1,6 @@
 // Header parser implementation. Input: tokens from HeaderLexer over untrusted text; output: a
 // literal tree, then HeaderFields with the exact key set. Grammar (EBNF in SECURITY.md):
-//   value := string | integer | "True" | "False" | tuple | list | dict
+//   value := string | bytes | integer | "True" | "False" | tuple | list | dict
 //   tuple := "(" ")" | "(" value "," ")" | "(" value ("," value)+ [","] ")"
 //   list  := "[" [ value ("," value)* [","] ] "]"
 //   dict  := "{" [ value ":" value ("," value ":" value)* [","] ] "}"
@@ -37,10 +37,12 @@ class LiteralParser {
     literal.offset = current_.offset;
     switch (current_.kind) {
       case TokenKind::String:
-        literal.kind = Literal::Kind::String;
+      case TokenKind::Bytes:
+        literal.kind =
+            current_.kind == TokenKind::String ? Literal::Kind::String : Literal::Kind::Bytes;
         literal.text = std::move(current_.text);
         NPYGUARD_TRY(advance());
-        if (current_.kind == TokenKind::String) {
+        if (current_.kind == TokenKind::String || current_.kind == TokenKind::Bytes) {
           return error_at(ErrorCode::HeaderSyntax, current_.offset,
                           "adjacent string literals (implicit concatenation) are refused");
         }
@@ -186,12 +188,13 @@ Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t
 Result<HeaderFields> parse_header_text_general(std::span<const std::byte> text,
                                                uint64_t base_offset, HeaderEncoding encoding,
                                                const Limits& limits) {
-  if (text.empty() || static_cast<uint8_t>(text.back()) != '\n') {
-    const uint64_t end = base_offset + text.size();
-    return error_at(ErrorCode::HeaderBadTerminator, end == 0 ? 0 : end - 1,
-                    "the header must end with a newline");
-  }
-  HeaderLexer lexer(text.first(text.size() - 1), base_offset, encoding, limits);
+  // np.save always ends the header with '\n', but NumPy's reader (ast.literal_eval) does not
+  // need it, and other writers (a Go one) end with the padding spaces alone; either way the
+  // header means the same, so the final newline is optional. A newline anywhere else is still
+  // refused by the lexer.
+  const bool has_newline = !text.empty() && static_cast<uint8_t>(text.back()) == '\n';
+  HeaderLexer lexer(has_newline ? text.first(text.size() - 1) : text, base_offset, encoding,
+                    limits);
   NPYGUARD_ASSIGN_OR_RETURN(Literal dict, parse_single_literal(lexer));
   if (dict.kind != Literal::Kind::Dict) {
     return error_at(ErrorCode::HeaderBadValue, dict.offset, "the header must be a dict literal");

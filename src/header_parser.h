@@ -22,10 +22,10 @@ namespace npyguard::detail {
 inline constexpr uint32_t kMaxLiteralDepth = 200;
 
 struct Literal {
-  enum class Kind : uint8_t { String, Integer, Bool, Tuple, List, Dict };
+  enum class Kind : uint8_t { String, Bytes, Integer, Bool, Tuple, List, Dict };
   Kind kind = Kind::Tuple;
   uint64_t offset = 0;    // file offset of the literal's first token
-  std::string text;       // String
+  std::string text;       // String (UTF-8), Bytes (the bytes)
   uint64_t integer = 0;   // Integer magnitude
   bool negative = false;  // Integer sign
   bool boolean = false;   // Bool
@@ -44,7 +44,8 @@ struct HeaderFields {
   bool fortran_order = false;
 };
 
-// Parses header text: one dict literal, optional spaces, and a final '\n' as the last byte.
+// Parses header text: one dict literal, optional spaces and tabs, and an optional final '\n' (the
+// last byte; np.save always writes it).
 // NumPy's canonical layout takes a fast path (header_fast_path.h) with the same results.
 Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
                                        HeaderEncoding encoding, const Limits& limits);

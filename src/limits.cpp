@@ -9,6 +9,7 @@ namespace npyguard {
 Limits Limits::for_fuzzing() noexcept {
   Limits limits;
   limits.max_header_bytes = 4096;
+  limits.max_header_chars = 4096;
   limits.max_ndim = 8;
   limits.max_dim_digits = 12;
   limits.max_array_bytes = uint64_t{1} << 20;  // 1 MiB: conversions stay well under a millisecond
@@ -28,6 +29,7 @@ Status Limits::validate() const {
     return Error{.code = ErrorCode::InvalidLimits, .offset = 0, .detail = detail};
   };
   if (max_header_bytes == 0) return invalid("max_header_bytes must be positive");
+  if (max_header_chars == 0) return invalid("max_header_chars must be positive");
   if (max_dim_digits == 0 || max_dim_digits > 19) {
     return invalid("max_dim_digits must be between 1 and 19 (int64)");
   }

@@ -19,6 +19,16 @@ Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
   return Error{.code = code, .offset = offset, .detail = detail};
 }
 
+// Python's len() of the decoded text: every byte that is not a UTF-8 continuation byte starts one
+// character. (Invalid UTF-8 is refused by the lexer afterwards; NumPy refuses it too.)
+uint64_t utf8_char_count(std::span<const std::byte> text) {
+  uint64_t count = 0;
+  for (const std::byte b : text) {
+    if ((static_cast<uint8_t>(b) & 0xC0u) != 0x80u) ++count;
+  }
+  return count;
+}
+
 }  // namespace
 
 Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
@@ -64,6 +74,14 @@ Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
     return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
                     "declared header length exceeds max_header_bytes");
   }
+  // A latin-1 header has one character per byte, so NumPy's character count is known now; a
+  // UTF-8 one is counted once it has been read (interpret_header).
+  if (preamble.encoding == HeaderEncoding::Latin1 &&
+      preamble.header_length > limits.max_header_chars) {
+    return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
+                    "declared header length exceeds max_header_chars (latin-1: one character "
+                    "per byte)");
+  }
   const auto payload_offset = checked_add(preamble.header_offset, preamble.header_length);
   if (limits.strict_alignment && (!payload_offset || *payload_offset % kNpyAlignment != 0)) {
     return error_at(ErrorCode::UnalignedHeader, kNpyMagic.size() + 2,
@@ -74,6 +92,12 @@ Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
 
 Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::byte> header_text,
                                  const Limits& limits) {
+  if (preamble.encoding == HeaderEncoding::Utf8 &&
+      utf8_char_count(header_text) > limits.max_header_chars) {
+    return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
+                    "header has more characters than max_header_chars (NumPy's max_header_size "
+                    "counts decoded characters)");
+  }
   NPYGUARD_ASSIGN_OR_RETURN(
       HeaderFields fields,
       parse_header_text(header_text, preamble.header_offset, preamble.encoding, limits));

@@ -178,10 +178,73 @@ TEST_CASE("structured layouts: titles, padding, subarrays, nesting", "[dtype]") 
   CHECK(sub.contains(DTypeKind::Unicode));
   CHECK(sub.descr() == "[('a', '<f8', (2, 3)), ('n', [('x', '|b1'), ('y', '<U2')], (2,))]");
 
+  // np.save writes a field whose type is itself a subarray as ('a', (type, inner), outer);
+  // NumPy reads it as a subarray of subarrays: the same bytes as type with shape outer + inner.
+  const DType nested = parsed("[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]");
+  REQUIRE(nested.fields.size() == 2);
+  CHECK(nested.fields[0].dtype.type_string() == "<i4");
+  CHECK(nested.fields[0].shape == std::vector<uint64_t>{3, 2});
+  CHECK(nested.fields[0].count == 6);
+  CHECK(nested.fields[0].size == 24);
+  CHECK(nested.fields[0].subarray_ranks == std::vector<uint32_t>{1, 1});
+  CHECK(nested.fields[1].offset == 24);
+  CHECK(nested.itemsize == 25);
+  CHECK(nested.descr() == "[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]");
+  CHECK(nested != parsed("[('a', '<i4', (3, 2)), ('b', '|u1')]"));  // as NumPy's dtypes differ
+  const DType three = parsed("[('a', (('<i4', (2,)), (4, 5)), (3,))]");
+  CHECK(three.fields[0].shape == std::vector<uint64_t>{3, 4, 5, 2});
+  CHECK(three.fields[0].subarray_ranks == std::vector<uint32_t>{1, 2, 1});
+  CHECK(three.descr() == "[('a', (('<i4', (2,)), (4, 5)), (3,))]");
+  const DType record = parsed("[('a', ([('x', '<i2'), ('y', '>f4')], (2,)), (3,))]");
+  CHECK(record.fields[0].shape == std::vector<uint64_t>{3, 2});
+  CHECK(record.fields[0].dtype.fields.size() == 2);
+  CHECK(record.itemsize == 36);
+  CHECK(record.descr() == "[('a', ([('x', '<i2'), ('y', '>f4')], (2,)), (3,))]");
+  // Levels of shape () are no subarray: NumPy folds them, and so does the printed descr.
+  const DType folded = parsed("[('a', ('<i4', ()), (3,)), ('b', ('<i4', (2,)), ())]");
+  CHECK(folded.fields[0].shape == std::vector<uint64_t>{3});
+  CHECK(folded.fields[0].subarray_ranks.empty());
+  CHECK(folded.fields[1].shape == std::vector<uint64_t>{2});
+  CHECK(folded.descr() == "[('a', '<i4', (3,)), ('b', '<i4', (2,))]");
+  // A record of size 0 can be a subarray's element, and a zero outer level is fine.
+  CHECK(parsed("[('a', [], (3,)), ('b', ('<i4', (2,)), (0,))]").itemsize == 0);
+
   CHECK(parsed("[]").itemsize == 0);
   CHECK(parsed("[('', '|V8')]").itemsize == 8);
   CHECK(parsed("[('', '|V8')]").descr() == "[('', '|V8')]");
   CHECK(parsed("[('a', '<i4'),]").fields.size() == 1);
+}
+
+TEST_CASE("integer and bytes titles, as np.save writes them", "[dtype]") {
+  // np.dtype({'names': ['a', 'b', 'c'], 'formats': ['<i4', '|u1', '<i2'],
+  //           'titles': [1, b't', 'x']}).descr, as np.save writes it.
+  const DType dt = parsed("[((1, 'a'), '<i4'), ((b't', 'b'), '|u1'), (('x', 'c'), '<i2')]");
+  REQUIRE(dt.fields.size() == 3);
+  CHECK(dt.fields[0].title == std::optional<std::string>("1"));
+  CHECK(dt.fields[0].title_kind == TitleKind::Integer);
+  CHECK(dt.fields[0].title_repr() == "1");
+  CHECK(dt.fields[1].title == std::optional<std::string>("t"));
+  CHECK(dt.fields[1].title_kind == TitleKind::Bytes);
+  CHECK(dt.fields[1].title_repr() == "b't'");
+  CHECK(dt.fields[2].title_kind == TitleKind::String);
+  CHECK(dt.fields[2].title_repr() == "'x'");
+  CHECK(dt.descr() == "[((1, 'a'), '<i4'), ((b't', 'b'), '|u1'), (('x', 'c'), '<i2')]");
+  // Kinds are part of the title: 1, '1' and b'1' are three different NumPy dtypes.
+  CHECK(parsed("[((1, 'a'), '<i4')]") != parsed("[(('1', 'a'), '<i4')]"));
+  CHECK(parsed("[((b'1', 'a'), '<i4')]") != parsed("[(('1', 'a'), '<i4')]"));
+  CHECK(parsed("[((-5, 'a'), '<i4')]").fields[0].title == std::optional<std::string>("-5"));
+  CHECK(parsed("[((-0, 'a'), '<i4')]").descr() == "[((0, 'a'), '<i4')]");
+  // Bytes print back as repr() of bytes: quotes chosen as Python does, \xhh for the rest.
+  CHECK(parsed("[((b'\\x00\\xff\\'\"\\\\\\t', 'a'), '<i4')]").descr() ==
+        "[((b'\\x00\\xff\\'\"\\\\\\t', 'a'), '<i4')]");
+  CHECK(parsed("[((b\"it's\", 'a'), '<i4')]").descr() == "[((b\"it's\", 'a'), '<i4')]");
+  // NumPy makes only string titles keys of dtype.fields: integer and bytes titles may repeat,
+  // equal a name or be empty, and NumPy loads such dtypes unchanged.
+  CHECK(parsed("[((1, 'a'), '<i4'), ((1, 'b'), '<i4')]").fields.size() == 2);
+  CHECK(parsed("[((b't', 'a'), '<i4'), ((b't', 'b'), '<i4')]").fields.size() == 2);
+  CHECK(parsed("[((b'a', 'a'), '<i4'), ((b'b', 'c'), '<i4'), ('b', '<i4')]").itemsize == 12);
+  CHECK(parsed("[((b'', 'a'), '<i4')]").fields[0].title == std::optional<std::string>(""));
+  CHECK(parsed("[((1, 'a'), '<i4'), ('1', '<i4')]").fields.size() == 2);
 }
 
 TEST_CASE("structured dtype rejections", "[dtype]") {
@@ -201,7 +264,29 @@ TEST_CASE("structured dtype rejections", "[dtype]") {
       {"['a']", ErrorCode::DtypeBadField},
       {"[(1, '<i4')]", ErrorCode::DtypeBadField},
       {"[(('t',), '<i4')]", ErrorCode::DtypeBadField},
-      {"[('a', ('<i4', (2,)))]", ErrorCode::DtypeBadField},
+      // Titles NumPy can hold but a plain literal here does not spell: bools, tuples, lists.
+      {"[((True, 'a'), '<i4')]", ErrorCode::DtypeBadField},
+      {"[(((1,), 'a'), '<i4')]", ErrorCode::DtypeBadField},
+      {"[((1, b'a'), '<i4')]", ErrorCode::DtypeBadField},
+      // Integer titles are read like every header integer: int64, max_dim_digits digits.
+      {"[((9999999999999999999, 'a'), '<i4')]", ErrorCode::HeaderBadInteger},
+      {"[((99999999999999999999, 'a'), '<i4')]", ErrorCode::DimensionTooManyDigits},
+      {"[(b'a', '<i4')]", ErrorCode::DtypeBadField},
+      {"[((1, ''), '|V4')]", ErrorCode::DtypeEmptyFieldName},
+      {"[((b'x', ''), '|V4')]", ErrorCode::DtypeEmptyFieldName},
+      {"[('a', ('<i4', (2,)))]", ErrorCode::DtypeBadField},  // NumPy writes ('a', '<i4', (2,))
+      {"[('a', ('<i4',), (3,))]", ErrorCode::DtypeBadField},
+      {"[('a', ('<i4', (2,), (1,)), (3,))]", ErrorCode::DtypeBadField},
+      {"[('a', ('<i4', 2), (3,))]", ErrorCode::DtypeBadField},
+      {"[('a', ('<i4', (-2,)), (3,))]", ErrorCode::NegativeDimension},
+      {"[('a', ('|O', (2,)), (3,))]", ErrorCode::ObjectDtype},
+      {"[('a', ('<f8', (65536,)), (65536,))]", ErrorCode::DtypeItemsizeOverflow},
+      // NumPy reads a shape around a type of size 0 that is not a record as an item size.
+      {"[('a', '|S0', (3,))]", ErrorCode::DtypeBadField},
+      {"[('a', '|V0', ())]", ErrorCode::DtypeBadField},
+      {"[('a', ('<i4', (0,)), (3,))]", ErrorCode::DtypeBadField},
+      {"[('a', ('<i4', (2, 0)), ())]", ErrorCode::DtypeBadField},
+      {"[('a', ([], (2,)), (3,))]", ErrorCode::DtypeBadField},
       {"[('a', '<i4', 2)]", ErrorCode::DtypeBadField},
       {"[('a', '<i4', (-2,))]", ErrorCode::NegativeDimension},
       {"[('a', '<i4', ('2',))]", ErrorCode::DtypeBadField},
@@ -230,6 +315,9 @@ TEST_CASE("depth and field-count limits", "[dtype][limits]") {
   limits.max_ndim = 2;
   CHECK(parse_descr("[('a', '<i4', (2, 3))]", limits).ok());
   CHECK(code_of("[('a', '<i4', (1, 2, 3))]", limits) == ErrorCode::TooManyDimensions);
+  // Subarray levels count together: their combined shape is the field's.
+  CHECK(parse_descr("[('a', ('<i4', (2,)), (3,))]", limits).ok());
+  CHECK(code_of("[('a', ('<i4', (2,)), (3, 1))]", limits) == ErrorCode::TooManyDimensions);
   // Nested fields count toward the same budget.
   CHECK(code_of("[('a', [('b', '<i4'), ('c', '<i4')]), ('d', [('e', '<i4')])]", limits) ==
         ErrorCode::TooManyFields);

@@ -88,7 +88,14 @@ TEST_CASE("each grammar rule rejects with its own code", "[header_parser]") {
       {"{" + f8 + "'fortran_order': False, 'shape': 3}", ErrorCode::HeaderBadValue},
       {"{" + f8 + "'fortran_order': False, 'shape': (3,)} # comment", ErrorCode::HeaderSyntax},
       {"{'descr': '<f' '8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
-      {"{'descr': b'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': b'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadValue},
+      {"{'descr': u'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': B'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{'descr': rb'<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
+      {"{b'descr': '<f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderUnknownKey},
+      {"{" + f8 + "'fortran_order': False, 'shape': (b'3',)}", ErrorCode::HeaderBadValue},
+      {"{'descr': b'<' b'f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
+      {"{'descr': '<' b'f8', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
       {"{'descr': '<f8, 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderSyntax},
       {"{'descr': '<f8', 'fortran_order': False, 'shape': (3,)", ErrorCode::HeaderSyntax},
       {"['descr', '<f8']", ErrorCode::HeaderBadValue},
@@ -124,6 +131,26 @@ TEST_CASE("each grammar rule rejects with its own code", "[header_parser]") {
   }
 }
 
+TEST_CASE("a dimension written -0 is 0, as Python reads it", "[header_parser]") {
+  // ast.literal_eval("-0") is 0: there is no negative zero integer, so nothing is ambiguous.
+  auto info = parse_dict("{'descr': '<f8', 'fortran_order': False, 'shape': (-0, 3), }");
+  REQUIRE(info.ok());
+  CHECK(info->shape == std::vector<uint64_t>{0, 3});
+  CHECK(info->count == 0);
+  CHECK(info->nbytes == 0);
+  auto subarray = parse_dict("{'descr': [('a', '<i4', (-0,))], 'fortran_order': False, "
+                             "'shape': (2,), }");
+  REQUIRE(subarray.ok());
+  CHECK(subarray->dtype.fields.at(0).shape == std::vector<uint64_t>{0});
+  CHECK(subarray->dtype.itemsize == 0);
+  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (-00,), }") ==
+        ErrorCode::HeaderBadInteger);
+  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }") ==
+        ErrorCode::NegativeDimension);
+  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (-0L,), }", 1) ==
+        std::nullopt);
+}
+
 TEST_CASE("Python 2 long suffixes are accepted only in 1.0/2.0 headers", "[header_parser]") {
   const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2L,), }";
   CHECK_FALSE(code_of(dict, 1).has_value());
@@ -142,17 +169,28 @@ TEST_CASE("NUL bytes are refused wherever they appear", "[header_parser]") {
   CHECK(result.error().offset == 10 + dict.size() - 1);  // file-absolute offset of the NUL
 }
 
-TEST_CASE("the header must end with spaces and exactly one final newline", "[header_parser]") {
+TEST_CASE("the header ends with spaces and at most one final newline", "[header_parser]") {
   const std::string dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}";
+  // np.save always writes the newline; NumPy reads headers without it (a Go writer ends with
+  // the padding spaces), and so does npyguard, with the same fields.
   auto no_newline = parse_npy_header(npy_raw(dict + "   "));
-  REQUIRE_FALSE(no_newline.ok());
-  CHECK(no_newline.error().code == ErrorCode::HeaderBadTerminator);
+  REQUIRE(no_newline.ok());
+  CHECK(no_newline->shape == std::vector<uint64_t>{3});
+  CHECK(no_newline->dtype.type_string() == "<f8");
+  CHECK(parse_npy_header(npy_raw(dict)).ok());
+  CHECK(parse_npy_header(npy_raw(dict + " \t "), {}).ok());
   auto two_lines = parse_npy_header(npy_raw(dict + "\n  \n"));
   REQUIRE_FALSE(two_lines.ok());
   CHECK(two_lines.error().code == ErrorCode::HeaderBadTerminator);
+  auto newline_then_spaces = parse_npy_header(npy_raw(dict + "\n  "));
+  REQUIRE_FALSE(newline_then_spaces.ok());
+  CHECK(newline_then_spaces.error().code == ErrorCode::HeaderBadTerminator);
   auto empty = parse_npy_header(npy_raw(""));
   REQUIRE_FALSE(empty.ok());
-  CHECK(empty.error().code == ErrorCode::HeaderBadTerminator);
+  CHECK(empty.error().code == ErrorCode::HeaderSyntax);
+  auto only_spaces = parse_npy_header(npy_raw("   \n"));
+  REQUIRE_FALSE(only_spaces.ok());
+  CHECK(only_spaces.error().code == ErrorCode::HeaderSyntax);
   auto only_newline = parse_npy_header(npy_raw(dict + "\n"));
   CHECK(only_newline.ok());
   // 16-byte padding (NumPy before 1.14) is fine unless strict_alignment asks for 64.
@@ -197,6 +235,37 @@ TEST_CASE("string escapes and encodings decode to UTF-8 field names", "[header_p
   CHECK(name_of("[('\x85', '<i4')]", 1) == "error: header_bad_string");
 }
 
+TEST_CASE("bytes literals: exactly the escapes repr() of bytes writes", "[header_parser]") {
+  auto title_of = [](std::string_view title, int major = 1) -> std::string {
+    auto info = parse_dict("{'descr': [((" + std::string(title) +
+                               ", 'a'), '<i4')], 'fortran_order': False, 'shape': (1,), }",
+                           major);
+    if (!info.ok()) return "error: " + std::string(error_name(info.error().code));
+    const Field& field = info->dtype.fields.at(0);
+    if (field.title_kind != TitleKind::Bytes) return "not bytes";
+    return *field.title;
+  };
+  CHECK(title_of("b't'") == "t");
+  CHECK(title_of("b\"it's\"") == "it's");
+  CHECK(title_of("b''") == "");
+  CHECK(title_of("b'\\x00\\xff\\xAB'") == std::string("\x00\xff\xab", 3));
+  CHECK(title_of("b'\\\\\\'\\\"\\t\\n\\r'") == "\\'\"\t\n\r");
+  CHECK(title_of("b't'", 3) == "t");
+  // \u is no escape in a bytes literal (Python keeps the six bytes); repr() never writes it.
+  CHECK(title_of("b'\\u0041'") == "error: header_bad_string");
+  CHECK(title_of("b'\\a'") == "error: header_bad_string");
+  CHECK(title_of("b'\\101'") == "error: header_bad_string");
+  CHECK(title_of("b'\\x4'") == "error: header_bad_string");
+  CHECK(title_of("b'\\x4g'") == "error: header_bad_string");
+  // Python refuses a non-ASCII byte in a bytes literal; repr() escapes controls.
+  CHECK(title_of("b'\xe9'") == "error: header_bad_string");
+  CHECK(title_of("b'\xc3\xa9'", 3) == "error: header_bad_string");
+  CHECK(title_of("b'\t'") == "error: header_bad_string");
+  CHECK(title_of("b'\x7f'") == "error: header_bad_string");
+  CHECK(title_of("b'abc") == "error: header_bad_string");
+  CHECK(title_of("b'abc\\") == "error: header_bad_string");
+}
+
 TEST_CASE("header limits are checked", "[header_parser][limits]") {
   Limits limits;
   limits.max_ndim = 3;
@@ -215,6 +284,46 @@ TEST_CASE("header limits are checked", "[header_parser][limits]") {
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().code == ErrorCode::HeaderTooLarge);
   CHECK(big.error().offset == 8);
+  // NumPy's max_header_size counts characters of the decoded header (len(str) > 10000 is
+  // refused); max_header_chars does the same, and max_header_bytes bounds the bytes read.
+  const auto v3_header = [](size_t name_chars, size_t total_chars) {
+    std::string name;
+    for (size_t i = 0; i < name_chars; ++i) name += "\xe6\x97\xa5";  // U+65E5, 3 UTF-8 bytes
+    std::string header = simple_dict("[('" + name + "', '<i4')]", "(1,)");
+    const size_t chars = header.size() - 2 * name_chars;
+    header.append(total_chars - chars - 1, ' ');
+    header += '\n';
+    return npy_raw(header, 3);
+  };
+  Bytes at_limit = v3_header(4000, 10000);  // 18,000 bytes, 10,000 characters
+  append(at_limit, zeros(4));
+  REQUIRE(at_limit.size() - 12 - 4 == 18000);
+  auto wide = read_npy(at_limit);
+  if (!wide.ok()) FAIL(describe(wide.error()));
+  CHECK(wide->dtype().fields.at(0).name.size() == 12000);
+  auto over = parse_npy_header(v3_header(4000, 10001));
+  REQUIRE_FALSE(over.ok());
+  CHECK(over.error().code == ErrorCode::HeaderTooLarge);
+  CHECK(over.error().offset == 8);
+  limits = Limits{};
+  limits.max_header_bytes = 17999;  // the byte bound still applies
+  auto too_many_bytes = parse_npy_header(v3_header(4000, 10000), limits);
+  REQUIRE_FALSE(too_many_bytes.ok());
+  CHECK(too_many_bytes.error().code == ErrorCode::HeaderTooLarge);
+  limits.max_header_bytes = 18000;
+  CHECK(parse_npy_header(v3_header(4000, 10000), limits).ok());
+  // Latin-1 (1.0, 2.0): one character per byte, refused from the declared length alone.
+  std::string latin1 = simple_dict("'<f8'", "(3,)");
+  latin1.append(10000 - latin1.size() - 1, ' ');
+  latin1 += '\n';
+  CHECK(parse_npy_header(npy_raw(latin1, 2)).ok());
+  latin1.insert(0, " ");
+  auto latin1_over = parse_npy_header(npy_raw(latin1, 2));
+  REQUIRE_FALSE(latin1_over.ok());
+  CHECK(latin1_over.error().code == ErrorCode::HeaderTooLarge);
+  limits = Limits{};
+  limits.max_header_chars = 0;
+  CHECK(code_of(simple_dict("'<f8'", "(3,)"), 1, limits) == ErrorCode::InvalidLimits);
   // 300 nested brackets exceed the parser's recursion bound before any deeper work.
   std::string deep = "{'descr': " + std::string(300, '[') + std::string(300, ']') +
                      ", 'fortran_order': False, 'shape': ()}";

@@ -352,3 +352,64 @@ TEST_CASE("streams grow memory with the data, not with the claimed size", "[npy_
   CHECK(result.error().code == ErrorCode::PayloadTruncated);
   CHECK(result.error().offset == file.size());
 }
+
+TEST_CASE("a field whose type is a subarray reads as NumPy lays it out", "[npy_reader]") {
+  // np.save of np.dtype([('a', ('<i4', (2,)), (3,)), ('b', '|u1')]) with a['a'] = arange(12)
+  // reshaped (2, 3, 2): NumPy's a['a'] has shape (2, 3, 2), outer dimensions first.
+  const Bytes file = read_file(std::string(NPYGUARD_SOURCE_DIR) +
+                               "/corpus/regressions/fuzz_npy/"
+                               "2026-12-02-field-type-is-a-subarray.npy");
+  auto array = read_npy(file);
+  if (!array.ok()) FAIL(describe(array.error()));
+  CHECK(array->info().descr() == "[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]");
+  auto field = array->field("a");
+  REQUIRE(field.ok());
+  CHECK(field->field().shape == std::vector<uint64_t>{3, 2});
+  CHECK(field->field().dtype.type_string() == "<i4");
+  for (uint64_t row = 0; row < 2; ++row) {
+    auto bytes = field->at(row);
+    REQUIRE(bytes.ok());
+    REQUIRE(bytes->size() == 24);
+    for (uint64_t i = 0; i < 6; ++i) {
+      int32_t value = 0;
+      std::memcpy(&value, bytes->data() + 4 * i, 4);
+      CHECK(value == static_cast<int32_t>(row * 6 + i));
+    }
+  }
+  auto b = array->field("b");
+  REQUIRE(b.ok());
+  CHECK(static_cast<int>(b->at(1).value()[0]) == 9);
+}
+
+TEST_CASE("NumPy-written forms once refused are read as NumPy reads them", "[npy_reader][regression]") {
+  struct Case {
+    const char* file;
+    const char* descr;
+    std::vector<uint64_t> shape;
+  };
+  const std::vector<Case> cases = {
+      {"2026-12-02-header-spaces-no-final-newline.npy", "'<i4'", {3}},
+      {"2026-12-02-dimension-minus-zero.npy", "'<i4'", {0, 3}},
+      {"2026-12-02-title-integer.npy", "[((1, 'a'), '<i4'), ((-5, 'b'), '|u1')]", {2}},
+      {"2026-12-02-title-bytes.npy",
+       "[((b't', 'a'), '<i4'), ((b'\\x00\\xff\\'\"\\\\\\t', 'b'), '|u1')]", {2}},
+      {"2026-12-02-field-type-is-a-subarray.npy", "[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]",
+       {2}},
+  };
+  const std::string dir = std::string(NPYGUARD_SOURCE_DIR) + "/corpus/regressions/fuzz_npy/";
+  for (const Case& c : cases) {
+    INFO(c.file);
+    auto array = read_npy_file(dir + c.file);
+    if (!array.ok()) FAIL(describe(array.error()));
+    CHECK(array->info().descr() == c.descr);
+    CHECK(array->shape() == c.shape);
+  }
+  auto wide = read_npy_file(dir + "2026-12-02-v3-header-over-10000-bytes-under-10000-chars.npy");
+  if (!wide.ok()) FAIL(describe(wide.error()));
+  CHECK(wide->info().version_major == 3);
+  CHECK(wide->info().header_length > 10000);
+  auto bytes_title = read_npy_file(dir + "2026-12-02-title-bytes.npy");
+  REQUIRE(bytes_title.ok());
+  CHECK(bytes_title->dtype().fields.at(1).title ==
+        std::optional<std::string>(std::string("\x00\xff'\"\\\t", 6)));
+}

@@ -54,6 +54,14 @@ enum class DatetimeUnit : uint8_t {
 
 struct Field;
 
+// What kind of Python object a field's title is. NumPy takes any object as a title and np.save
+// writes its repr(); npyguard reads the three a header can spell as a plain literal.
+enum class TitleKind : uint8_t {
+  String,   // 'text': also a key of NumPy's dtype.fields, so it must not clash with any name
+  Integer,  // 1, -5: NumPy keeps it with the field only (not a key)
+  Bytes,    // b'text': likewise only kept with the field
+};
+
 struct DType {
   DTypeKind kind = DTypeKind::Void;
   ByteOrder byte_order = ByteOrder::NotApplicable;
@@ -88,13 +96,28 @@ struct DType {
 };
 
 struct Field {
-  std::string name;                  // UTF-8, never empty
-  std::optional<std::string> title;  // UTF-8, from a ((title, name), descr) entry
-  uint64_t offset = 0;               // bytes from the start of the record
-  DType dtype;                       // the element type
-  std::vector<uint64_t> shape;       // subarray shape; empty for a plain field
-  uint64_t count = 1;                // elements in the subarray (product of shape)
-  uint64_t size = 0;                 // bytes: dtype.itemsize * count
+  std::string name;  // UTF-8, never empty
+  // From a ((title, name), descr) entry, read as title_kind says: String titles are UTF-8,
+  // Integer titles the decimal text ("-5"; "-0" is "0"), Bytes titles the bytes themselves
+  // (any byte values, NUL included).
+  std::optional<std::string> title;
+  uint64_t offset = 0;          // bytes from the start of the record
+  DType dtype;                  // the element type
+  std::vector<uint64_t> shape;  // subarray shape; empty for a plain field
+  uint64_t count = 1;           // elements in the subarray (product of shape)
+  uint64_t size = 0;            // bytes: dtype.itemsize * count
+  // How the header nested the subarray, when it used more than one (descr, shape) level: the
+  // number of dimensions of each level, outermost first. np.save writes a field whose type is
+  // itself a subarray as ('a', ('<i4', (2,)), (3,)); NumPy reads that as a subarray of (3,)
+  // subarrays of (2,) ints, which is `shape` (3, 2) of '<i4' here (outer dimensions first, the
+  // same bytes in the same order) with ranks {1, 1}. Empty for a plain field or a single level.
+  // Only descr() reads it, to write the descr back exactly as NumPy does.
+  std::vector<uint32_t> subarray_ranks;
+  TitleKind title_kind = TitleKind::String;  // meaningful only when title is set
+
+  // The title as NumPy's header writes it (Python's repr): 'text', 1, b'text'; empty without
+  // a title.
+  std::string title_repr() const;
 
   friend bool operator==(const Field&, const Field&) = default;
 };

@@ -12,10 +12,16 @@
 namespace npyguard {
 
 struct Limits {
-  // Header text bytes (after the length field). 10,000 is NumPy's own _MAX_HEADER_SIZE, so every
-  // file NumPy loads without allow_pickle fits; a larger header only ever describes a huge
-  // structured dtype.
-  uint64_t max_header_bytes = 10000;
+  // Header characters, counted the way NumPy applies its max_header_size (_MAX_HEADER_SIZE,
+  // 10,000): the length of the decoded header text, padding and newline included (bytes for
+  // 1.0/2.0, which are latin-1; code points for 3.0, which is UTF-8), refused when greater. So
+  // npyguard and np.load without allow_pickle refuse exactly the same header sizes.
+  uint64_t max_header_chars = 10000;
+  // Header text bytes (after the length field), checked before the header is read: this bounds
+  // the memory and work of one header. 40,000 is the most bytes 10,000 UTF-8 characters can
+  // take (4 each), so by default it never refuses a header max_header_chars accepts; a larger
+  // header only ever describes a huge structured dtype.
+  uint64_t max_header_bytes = 40000;
   // Dimensions of the shape. NumPy 2.x allows 64 (1.x: 32); more can only be hostile.
   uint32_t max_ndim = 64;
   // Decimal digits in one dimension or subarray size. 19 digits hold any int64 (NumPy's npy_intp).

@@ -14,6 +14,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -672,17 +673,50 @@ void write_dtype_members_json(JsonWriter& json, const DType& dtype) {
   }
 }
 
+// A string title as a JSON string, an integer title as a JSON number, a bytes title as
+// {"bytes_hex": "..."} (two lower-case hex digits per byte), so the three stay distinguishable.
+void write_title_json(JsonWriter& json, const Field& field) {
+  if (!field.title) {
+    json.null();
+    return;
+  }
+  switch (field.title_kind) {
+    case TitleKind::Integer: {
+      int64_t value = 0;
+      const std::string& text = *field.title;
+      const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (parsed.ec == std::errc() && parsed.ptr == text.data() + text.size()) {
+        json.integer(value);
+      } else {
+        json.string(text);  // not reachable: the library writes the decimal of an int64
+      }
+      return;
+    }
+    case TitleKind::Bytes: {
+      constexpr char kHex[] = "0123456789abcdef";
+      std::string hex;
+      for (const char c : *field.title) {
+        hex += kHex[static_cast<uint8_t>(c) >> 4];
+        hex += kHex[static_cast<uint8_t>(c) & 0xF];
+      }
+      json.begin_object();
+      json.key("bytes_hex").string(hex);
+      json.end_object();
+      return;
+    }
+    case TitleKind::String:
+      break;
+  }
+  json.string(*field.title);
+}
+
 void write_fields_json(JsonWriter& json, const DType& dtype) {
   json.begin_array();
   for (const Field& field : dtype.fields) {
     json.begin_object();
     json.key("name").string(field.name);
     json.key("title");
-    if (field.title) {
-      json.string(*field.title);
-    } else {
-      json.null();
-    }
+    write_title_json(json, field);
     json.key("offset").number(field.offset);
     json.key("descr").string(field_type_text(field.dtype));
     write_dtype_members_json(json, field.dtype);
@@ -765,6 +799,12 @@ struct FieldRow {
   std::string note;
 };
 
+// A string title as its text; integer and bytes titles as NumPy writes them (1, b'x').
+std::string title_text(const Field& field) {
+  if (!field.title) return {};
+  return printable(field.title_kind == TitleKind::String ? *field.title : field.title_repr());
+}
+
 void collect_field_rows(const DType& dtype, size_t depth, std::vector<FieldRow>& rows) {
   for (const Field& field : dtype.fields) {
     rows.push_back(FieldRow{
@@ -773,7 +813,7 @@ void collect_field_rows(const DType& dtype, size_t depth, std::vector<FieldRow>&
         .offset = std::to_string(field.offset),
         .type = printable(field_type_text(field.dtype)),
         .shape = field.shape.empty() ? std::string() : shape_text(field.shape),
-        .title = field.title ? printable(*field.title) : std::string(),
+        .title = title_text(field),
         .note = field.dtype.is_long_double() ? std::string(kLongDoubleNote) : std::string(),
     });
     collect_field_rows(field.dtype, depth + 1, rows);

@@ -146,6 +146,12 @@ JsonWriter& JsonWriter::number(uint64_t value) {
   return *this;
 }
 
+JsonWriter& JsonWriter::integer(int64_t value) {
+  start_value();
+  out_ += std::to_string(value);
+  return *this;
+}
+
 JsonWriter& JsonWriter::boolean(bool value) {
   start_value();
   out_ += value ? "true" : "false";

@@ -1,7 +1,7 @@
 // A minimal JSON emitter for the CLI's --json output. Input: strings that may come from hostile
 // files or from argv (field names, titles, paths), so they may hold control characters or bytes
 // that are not UTF-8; output: always valid, single-line JSON text. Not a parser, and not a general
-// library: only what the CLI writes (objects, arrays, strings, unsigned integers, booleans, null).
+// library: only what the CLI writes (objects, arrays, strings, integers, booleans, null).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,7 @@ class JsonWriter {
   // Distinct names instead of overloads: a string literal would otherwise bind to bool.
   JsonWriter& string(std::string_view text);
   JsonWriter& number(uint64_t value);
+  JsonWriter& integer(int64_t value);
   JsonWriter& boolean(bool value);
   JsonWriter& null();
 

@@ -48,7 +48,9 @@ constexpr std::string_view kMainUsage =
 
 constexpr std::string_view kLimitOptionsHelp =
     "Limit options (defaults are safe for untrusted input):\n"
-    "  --max-header-bytes N    longest header text accepted (default 10000)\n"
+    "  --max-header-bytes N    longest header text accepted, in bytes (default 40000)\n"
+    "  --max-header-chars N    longest header text accepted, in characters as NumPy's\n"
+    "                          max_header_size counts them (default 10000)\n"
     "  --max-ndim N            most dimensions accepted (default 64)\n"
     "  --max-bytes N[K|M|G|T]  largest payload accepted; suffixes are powers of 1024\n"
     "                          (default 16G)\n"
@@ -201,6 +203,7 @@ struct NumberOption {
 
 const NumberOption kNumberOptions[] = {
     {.name = "--max-header-bytes", .u64 = &Limits::max_header_bytes},
+    {.name = "--max-header-chars", .u64 = &Limits::max_header_chars},
     {.name = "--max-ndim", .u32 = &Limits::max_ndim},
     {.name = "--max-bytes", .u64 = &Limits::max_array_bytes, .byte_suffixes = true},
     {.name = "--max-dtype-depth", .u32 = &Limits::max_dtype_depth},

@@ -9,3 +9,5 @@ echo "exit=$?"
 "$1" check --max-dtype-depth 2 tests/fixtures/npy/rec_nested_3.npy tests/fixtures/npy/rec_nested_in_subarray_2.npy
 echo "exit=$?"
 "$1" check --max-header-bytes 100 samples/temperatures.npy
+echo "exit=$?"
+"$1" check --max-header-chars 100 samples/temperatures.npy

@@ -96,7 +96,7 @@ ALLOWED_STRICTNESS = {
     "header_bad_integer": "hex, octal, underscores, signs: plain decimal only",
     "header_bad_value": "True/False as a dimension; shape a tuple of non-negative integers",
     "negative_dimension": "negative dimension: not an array",
-    "header_bad_terminator": "header without the final \\n, or with more lines",
+    "header_bad_terminator": "a newline before the end of the header (more lines)",
     "header_non_ascii": "header grammar: ws is space or tab; any other control or non-ASCII "
                         "byte outside a string (form feed, CR before the final newline)",
     "header_bad_string": "raw control characters and escapes repr never writes; \\x00 and "
@@ -425,8 +425,14 @@ def random_struct_dtype(rng, depth):
         fmt = random_dtype(rng, depth)
         if rng.random() < 0.25:
             fmt = np.dtype((fmt, rng.choice(SUBARRAY_SHAPES)))
+            if rng.random() < 0.3 and fmt.itemsize > 0:
+                # a field whose type is itself a subarray: ('a', (type, inner), outer)
+                fmt = np.dtype((fmt, rng.choice(SUBARRAY_SHAPES)))
         formats.append(fmt)
-    titles = [f"title of {name}" if rng.random() < 0.2 else None for name in names]
+    # Titles: mostly strings; also integers and bytes, which np.save writes as their repr.
+    titles = [rng.choice([f"title of {name}", f"title of {name}", rng.randint(-9, 99),
+                          bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 4)))])
+              if rng.random() < 0.2 else None for name in names]
     style = rng.choice(["packed", "aligned", "offsets"])
     if style == "offsets":
         offsets, position = [], 0
@@ -436,7 +442,7 @@ def random_struct_dtype(rng, depth):
             position += fmt.itemsize
         return np.dtype({"names": names, "formats": formats, "offsets": offsets,
                          "titles": titles, "itemsize": position + rng.randint(0, 6)})
-    fields = [((title, name) if title else name, fmt)
+    fields = [((title, name) if title is not None else name, fmt)
               for name, fmt, title in zip(names, formats, titles)]
     return np.dtype(fields, align=(style == "aligned"))
 
@@ -836,6 +842,53 @@ def npy_variants():
         True)
     add("double_quoted_field_name",
         npy_file(head("[(\"it's\", '<i4')]", shape="(12,)"), I4), True)
+    # A field whose type is itself a subarray: np.save writes ('a', (type, inner), outer).
+    nested = np.zeros(2, dtype=[("a", ("<i4", (2,)), (3,)), ("b", "|u1")])
+    nested["a"] = np.arange(12).reshape(2, 3, 2)
+    nested["b"] = [7, 9]
+    add("struct_subarray_of_subarray", saved_bytes(nested), True)
+    add("struct_subarray_three_levels",
+        saved_bytes(np.ones(2, dtype=[("a", (("<i2", (2,)), (4, 5)), (3,))])), True)
+    add("struct_subarray_of_record_subarray",
+        saved_bytes(np.ones(2, dtype=[("a", ([("x", "<i2"), ("y", ">f4")], (2,)), (3,))])),
+        True)
+    add("struct_subarray_outer_level_of_shape_0",
+        npy_file(head("[('a', [], (3,)), ('b', ('<i4', (2,)), (0,))]", shape="(4,)"), b""), True)
+    add("struct_subarray_inner_level_of_shape_0",  # NumPy: "invalid itemsize"
+        npy_file(head("[('a', ('<i4', (0,)), (3,))]", shape="(4,)"), b""))
+    add("struct_subarray_of_s0",  # NumPy: "invalid itemsize"
+        npy_file(head("[('a', '|S0', (3,))]", shape="(4,)"), b""))
+    add("struct_subarray_empty_levels_fold",
+        npy_file(head("[('a', ('<i4', ()), (3,)), ('b', (('<i4', (2,)), ()), (1,))]",
+                      shape="(2,)"), I4[:40]), True)
+    # Titles that are not strings: np.save writes their repr(), ints and bytes literals.
+    def titled(titles, formats=("<i4", "|u1", "<i2")):
+        names = ["a", "b", "c"][:len(titles)]
+        arr = np.zeros(2, dtype={"names": names, "formats": list(formats[:len(titles)]),
+                                 "titles": titles})
+        arr[names[0]] = [1, -2]
+        return saved_bytes(arr)
+    add("struct_title_int", titled([1, -5, 0]), True)
+    add("struct_title_bytes", titled([b"t", b"\x00\xff'\"\\\t\n\r", b""]), True)
+    add("struct_title_mixed_kinds", titled([b"b", 7, "x"]), True)
+    # Not keys of dtype.fields in NumPy, so they may repeat or equal a name.
+    add("struct_title_int_repeated", titled([1, 1]), True)
+    add("struct_title_bytes_equal_to_names", titled([b"a", b"a"]), True)
+    add("struct_title_minus_zero",
+        npy_file(head("[((-0, 'a'), '<i4')]", shape="(12,)"), I4), True)
+    add("struct_title_bytes_non_ascii_raw",  # a SyntaxError for Python
+        npy_file(head("[((b'\xe9', 'a'), '<i4')]", shape="(12,)"), I4))
+    add("struct_title_bytes_unicode_escape",  # b'\u0041' is six bytes to Python
+        npy_file(head("[((b'\\u0041', 'a'), '<i4')]", shape="(12,)"), I4))
+    add("struct_title_string_equal_to_other_title",
+        npy_file(head("[(('t', 'a'), '<i4'), (('t', 'b'), '<i4')]", shape="(6,)"), I4))
+    # A Go writer pads with spaces and no final newline; NumPy reads it (literal_eval).
+    add("no_final_newline", npy_file(head(), I4, terminator=b" "), True)
+    add("no_final_newline_no_padding", npy_file(head(), I4, align=1, terminator=b""), True)
+    # ast.literal_eval reads -0 as 0.
+    add("minus_zero_dim", npy_file(head(shape="(-0, 4)"), b""), True)
+    add("minus_zero_subarray_dim", npy_file(head("[('a', '<i4', (-0,))]", shape="(3,)"), b""),
+        True)
     # Spellings outside the grammar that NumPy may accept.
     add("escape_in_key", npy_file("{'\\x64escr': '<i4', 'fortran_order': False, "
                                   "'shape': (3, 4)}", I4))
@@ -937,11 +990,22 @@ def npy_variants():
         npy_file(head("[('\xe9', '<i4')]", shape="(12,)").encode("latin-1"), I4,
                  version=(3, 0)))
     # Terminators and versions.
-    add("no_final_newline", npy_file(head(), I4, terminator=b" "))
     add("crlf_terminator", npy_file(head(), I4, terminator=b"\r\n"))
     add("two_lines", npy_file("{'descr': '<i4',\n'fortran_order': False, 'shape': (3, 4), }",
                               I4))
     add("header_over_10000_bytes", npy_file(head() + " " * 10050, I4))
+    # NumPy's max_header_size counts characters of the decoded header: a 3.0 header of more
+    # than 10,000 bytes but at most 10,000 characters loads, one character more does not.
+    wide = "\u65e5" * 4000
+    add("v3_header_over_10000_bytes_under_10000_chars",
+        saved_bytes(np.zeros(3, dtype=[(wide, "<i4"), ("b", "<u1")])), True)
+    add("v3_header_10000_chars",
+        npy_file(head(f"[('{wide}', '<i4')]", shape="(12,)"), I4, version=(3, 0),
+                 align=12 + 10000 + 2 * 4000),
+        True)
+    add("v3_header_10001_chars",
+        npy_file(head(f"[('{wide}', '<i4')]", shape="(12,)"), I4, version=(3, 0),
+                 align=12 + 10001 + 2 * 4000))
     add("version_1_1", npy_file(head(), I4, version=(1, 1)))
     add("version_0_0", npy_file(head(), I4, version=(0, 0)))
     add("bad_magic", b"\x93NUMPZ" + npy_file(head(), I4)[6:])
