@@ -478,7 +478,8 @@ TEST_CASE("verified writes never replace the target with what the reader refuses
 
   const Status refused = write_npy_file(target, array_ref(*array), Limits{});
   CHECK(refused.error().code == ErrorCode::OutputRejected);
-  CHECK(std::string(refused.error().detail) == "declared header length exceeds max_header_bytes");
+  CHECK(std::string(refused.error().detail) ==
+        "declared header length exceeds max_header_chars (latin-1: one character per byte)");
   std::string contents;
   std::getline(std::ifstream(target), contents);
   CHECK(contents == "old contents");
@@ -500,7 +501,7 @@ TEST_CASE("verified writes never replace the target with what the reader refuses
 
   // Under limits that admit the longer header, both are written and read back equal.
   Limits roomy;
-  roomy.max_header_bytes = 40000;
+  roomy.max_header_chars = 40000;
   REQUIRE(write_npy_file(target, array_ref(*array), roomy).ok());
   auto back = read_npy_file(target, roomy);
   REQUIRE(back.ok());
