@@ -43,9 +43,9 @@ struct Limits {
   uint64_t max_total_uncompressed = uint64_t{64} << 30;
   // Sum of the members' header lengths when a whole archive is validated or loaded at once
   // (validate_all, validate_each, read_all). Every member's parsed dtype is held at the same
-  // time there (about 21 bytes of memory per header byte for a wide record), so this, not
-  // max_members x max_header_bytes (100 MB), bounds that memory. 8 MiB is 65,000 headers of
-  // NumPy's usual 128 bytes.
+  // time there (about 12 bytes of memory per header byte for a wide record), so this, not
+  // max_members x max_header_bytes (400 MB of headers), bounds that memory. 8 MiB is 65,000
+  // headers of NumPy's usual 128 bytes.
   uint64_t max_total_header_bytes = uint64_t{8} << 20;
   // Bytes of an archive read from a stream (NpzStreamScreen; the CLI's standard input, which is
   // copied to a temporary file because ZIP is read from its end). 1 GiB keeps a stream from
