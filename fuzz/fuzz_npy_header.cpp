@@ -19,7 +19,8 @@ void run(const uint8_t* data, size_t size, uint64_t& examined) {
   const auto text = fuzz_bytes(data, size - 1);
   npyguard::Limits limits = npyguard::Limits::for_fuzzing();
   fuzz_restrict(limits, static_cast<uint8_t>(data[size - 1] >> 1));
-  examined += 3 * size;  // the dispatching parse, the fast path and the general parser
+  // Examined three times: the dispatching parse, the fast path and the general parser.
+  examined += 3 * size;
   const uint64_t base = 10;  // as if after a 1.0 preamble
   const auto encoding =
       utf8 ? npyguard::detail::HeaderEncoding::Utf8 : npyguard::detail::HeaderEncoding::Latin1;

@@ -90,16 +90,16 @@ uint32_t SwapPlan::reduce(const DType& dtype) {
       if (nodes_[child].whole) {
         // `count` back-to-back copies of one run of one unit are one run over the field.
         reduced.whole = true;
-        reduced.run = SwapRun{.offset = field.offset, .length = field.size,
-                              .unit = nodes_[child].run.unit};
+        reduced.run =
+            SwapRun{.offset = field.offset, .length = field.size, .unit = nodes_[child].run.unit};
       } else {
         reduced.node = child;
       }
     } else {
       if (!leaf_swaps(field.dtype)) continue;
       reduced.whole = true;
-      reduced.run = SwapRun{.offset = field.offset, .length = field.size,
-                            .unit = swap_unit(field.dtype)};
+      reduced.run =
+          SwapRun{.offset = field.offset, .length = field.size, .unit = swap_unit(field.dtype)};
     }
     if (!reduced.whole) {
       contiguous = false;
