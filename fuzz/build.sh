@@ -35,10 +35,12 @@ if [[ -d "${SRC:-/nonexistent}/libdeflate" ]]; then
   [[ ${#cmake_extra[@]} -gt 0 ]] || cmake_extra+=(-DCMAKE_PREFIX_PATH="$work/deps")
 fi
 
-# CMAKE_BUILD_TYPE is empty: the engine's CXXFLAGS decide optimisation and sanitizers.
+# CMAKE_BUILD_TYPE is empty: the engine's CXXFLAGS decide optimisation and sanitizers. The work
+# meter is on (it is with NPYGUARD_BUILD_FUZZERS anyway): every target checks its cost invariant.
 cmake -S "$project_dir" -B "$work/npyguard-build" -DCMAKE_BUILD_TYPE= \
   -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DNPYGUARD_BUILD_FUZZERS=ON -DNPYGUARD_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DNPYGUARD_WORK_METER=ON \
   -DNPYGUARD_BUILD_TESTS=OFF -DNPYGUARD_BUILD_CLI=OFF -DNPYGUARD_INSTALL=OFF \
   -DNPYGUARD_WERROR=OFF "${cmake_extra[@]}"
 cmake --build "$work/npyguard-build" -j"$jobs"
@@ -49,7 +51,9 @@ while read -r target; do
   cp "$work/npyguard-build/fuzz/$target" "$OUT/"
   cp "$project_dir/fuzz/$target.dict" "$OUT/$target.dict"
   # Inputs above 64 KiB are skipped by every target (kMaxFuzzInput), so the engine need not make them.
-  printf '[libfuzzer]\nmax_len = 65536\ndict = %s.dict\n' "$target" > "$OUT/$target.options"
+  # The resource flags of scripts/fuzz_ci.sh, so ClusterFuzzLite fails slow or greedy inputs too.
+  printf '[libfuzzer]\nmax_len = 65536\ndict = %s.dict\ntimeout = 3\nmalloc_limit_mb = 16\nrss_limit_mb = 1536\n' \
+    "$target" > "$OUT/$target.options"
   python3 - "$OUT/${target}_seed_corpus.zip" "$project_dir/corpus/$target" \
     "$project_dir/corpus/regressions/$target" <<'PY'
 import os, sys, zipfile

@@ -1,5 +1,6 @@
 // fuzz_npy: whole .npy files from memory with small limits, then every accessor of an accepted
-// Array, so bounds checks are exercised and not only parsing. Invariants trap.
+// Array, so bounds checks are exercised and not only parsing. The last byte chooses the options
+// and lowered limits (fuzz_support.h). Invariants trap, the cost invariant included.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -8,24 +9,20 @@
 #include "fuzz_support.h"
 #include "npyguard/npy.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > kMaxFuzzInput) return 0;
+namespace {
+
+// Bytes examined (fuzz_work_check): the input once per parse, the payload once per conversion.
+void run(const uint8_t* data, size_t size, uint64_t& examined) {
   const auto input = fuzz_bytes(data, size);
-  npyguard::Limits limits = npyguard::Limits::for_fuzzing();
-  // The last byte chooses the lenient toggles, so both sides of each are explored.
-  if (size > 0) {
-    const uint8_t options = data[size - 1];
-    limits.allow_trailing_data = (options & 1) != 0;
-    limits.normalize_bool = (options & 2) != 0;
-    limits.allow_invalid_unicode = (options & 4) != 0;
-  }
+  const npyguard::Limits limits = fuzz_limits_from_tail(data, size);
+  examined += 2 * size;
   auto result = npyguard::read_npy(input, limits);
   auto validated = npyguard::validate_npy(input, limits);
   NPYGUARD_FUZZ_ASSERT(result.ok() == validated.ok());
   if (!result.ok()) {
     NPYGUARD_FUZZ_ASSERT(result.error().offset <= size);
     NPYGUARD_FUZZ_ASSERT(validated.error().code == result.error().code);
-    return 0;
+    return;
   }
   const npyguard::Array& array = *result;
   const npyguard::NpyInfo& info = array.info();
@@ -37,9 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     NPYGUARD_FUZZ_ASSERT(array.bytes().data() == input.data() + info.payload_offset);
   }
   // The canonical descr parses back to the same dtype.
+  examined += info.descr().size();
   auto reparsed = npyguard::parse_descr(info.descr(), limits);
   NPYGUARD_FUZZ_ASSERT(reparsed.ok() && *reparsed == info.dtype);
 
+  // Below: three more parses of the input or the payload, and three conversions.
+  examined += size + 3 * info.nbytes;
   (void)array.values<double>();
   (void)array.values<bool>();
   (void)array.values<int32_t>();
@@ -88,5 +88,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     NPYGUARD_FUZZ_ASSERT(!view->at(view->size()).ok());
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > kMaxFuzzInput) return 0;
+  fuzz_work_start();
+  uint64_t examined = 0;
+  run(data, size, examined);
+  fuzz_work_end(examined);
   return 0;
 }

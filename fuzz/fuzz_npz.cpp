@@ -1,6 +1,7 @@
 // fuzz_npz: whole .npz archives from memory: directory, inflate, CRC and every member through the
 // npy reader. Invariants: offsets inside what they refer to, members never larger than declared,
-// validation and loading agreeing.
+// validation and loading agreeing, and the cost invariant. The last byte (the ZIP comment's)
+// chooses the options and lowered limits (fuzz_support.h).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -8,14 +9,22 @@
 #include "fuzz_support.h"
 #include "npyguard/npz.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > kMaxFuzzInput) return 0;
-  npyguard::Limits limits = npyguard::Limits::for_fuzzing();
-  if (size > 0) limits.skip_non_npy_members = (data[size - 1] & 1) != 0;
+namespace {
+
+// Member bytes a read or validation examined: up to the end of the payload when it succeeded,
+// up to the error's (member-relative) offset when it failed.
+template <class T>
+uint64_t member_bytes(const npyguard::Result<T>& result, uint64_t end) {
+  return result.ok() ? end : result.error().offset;
+}
+
+void run(const uint8_t* data, size_t size, uint64_t& examined) {
+  const npyguard::Limits limits = fuzz_limits_from_tail(data, size);
+  examined += size;
   auto archive = npyguard::NpzArchive::open(fuzz_bytes(data, size), limits);
   if (!archive.ok()) {
     NPYGUARD_FUZZ_ASSERT(archive.error().offset <= size);
-    return 0;
+    return;
   }
   uint64_t total = 0;
   std::optional<npyguard::Error> first_error;  // of read(), in member order
@@ -28,6 +37,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto info = archive->validate(i);
     auto array = archive->read(i);
     NPYGUARD_FUZZ_ASSERT(info.ok() == array.ok());
+    // Twice: validate() and read() here, and read_all() below reads the member once more.
+    const uint64_t end = array.ok() ? array->info().payload_offset + array->nbytes() : 0;
+    examined += member_bytes(info, end) + 2 * member_bytes(array, end);
     if (!array.ok() && !first_error) first_error = array.error();
     if (!array.ok()) {
       NPYGUARD_FUZZ_ASSERT(array.error().member == i);
@@ -49,5 +61,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                          all.error().member == first_error->member &&
                          all.error().offset == first_error->offset);
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > kMaxFuzzInput) return 0;
+  fuzz_work_start();
+  uint64_t examined = 0;
+  run(data, size, examined);
+  fuzz_work_end(examined);
   return 0;
 }

@@ -3,7 +3,10 @@
 // ZIP64 end record, UTF-8 names); the target builds a well-formed archive around them with correct
 // CRCs, sizes and offsets, so the fuzzer reaches the npy-in-npz paths instead of dying at CRC
 // checks. Invariant: a well-formed archive is never refused for its ZIP structure, its deflate
-// stream or its CRC; only the member bytes (the .npy inside) may be refused.
+// stream or its CRC; only the member bytes (the .npy inside) may be refused. The options byte
+// also chooses the reader's toggles (bits 1-4) and one group of lowered limits (bits 5-7; see
+// fuzz_support.h), which may refuse an archive for a limit or a policy but never for its
+// structure. The cost invariant holds.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -147,6 +150,8 @@ bool structural(npyguard::ErrorCode code) {
   // Member bytes may themselves hold an end-record signature whose comment length reaches the
   // end of the archive; refusing that as ambiguous is right (another reader could pick it).
   if (code == npyguard::ErrorCode::ZipAmbiguousEndRecord) return false;
+  // Member-name patterns (a lowered-limits group) are policy, not structure.
+  if (code == npyguard::ErrorCode::ZipMemberNameRejected) return false;
   const auto value = static_cast<int>(code);
   const bool zip = value >= 501 && value <= 525;
   const bool inflate = value >= 601 && value <= 604;
@@ -161,11 +166,10 @@ void refuse_structural(const npyguard::Error& error) {
   __builtin_trap();
 }
 
-}  // namespace
-
 // Input: [options byte] then members, each [shape byte][length byte][length bytes of content].
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 1 || size > kMaxFuzzInput) return 0;
+// Options: bit 0 a ZIP64 end record, bits 1-4 the toggles of fuzz_toggles (trailing data,
+// normalize_bool, invalid Unicode, strict alignment), bits 5-7 the group of fuzz_restrict.
+void run(const uint8_t* data, size_t size, uint64_t& examined) {
   const auto input = fuzz_bytes(data, size);
   const bool zip64_end = (data[0] & 1) != 0;
   Bytes zip;
@@ -190,11 +194,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   finish(zip, central, zip64_end);
 
   npyguard::Limits limits = npyguard::Limits::for_fuzzing();
+  fuzz_toggles(limits, static_cast<uint8_t>((data[0] >> 1) & 0x0F));
+  fuzz_restrict(limits, static_cast<uint8_t>(data[0] >> 5));
+  examined += zip.size();
   auto archive = npyguard::NpzArchive::open(zip, limits);
   if (!archive.ok()) {
     // Limits (member sizes above the fuzzing budget) may refuse it; the structure may not.
     refuse_structural(archive.error());
-    return 0;
+    return;
   }
   NPYGUARD_FUZZ_ASSERT(archive->members().size() == central.size());
   for (size_t i = 0; i < central.size(); ++i) {
@@ -202,9 +209,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!array.ok()) {
       refuse_structural(array.error());
       NPYGUARD_FUZZ_ASSERT(array.error().member == i);
+      examined += array.error().offset;
       continue;
     }
-    NPYGUARD_FUZZ_ASSERT(array->info().payload_offset + array->nbytes() == central[i].usize);
+    // The payload ends where the member does, unless trailing bytes are allowed.
+    const uint64_t end = array->info().payload_offset + array->nbytes();
+    NPYGUARD_FUZZ_ASSERT(limits.allow_trailing_data ? end <= central[i].usize
+                                                    : end == central[i].usize);
+    examined += central[i].usize;
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1 || size > kMaxFuzzInput) return 0;
+  fuzz_work_start();
+  uint64_t examined = 0;
+  run(data, size, examined);
+  fuzz_work_end(examined);
   return 0;
 }

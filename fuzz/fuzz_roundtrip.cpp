@@ -1,6 +1,9 @@
 // fuzz_roundtrip: any .npy (or .npz, chosen by content) that is accepted is written back
 // canonically and read again: metadata and payload bytes must be the same, and writing the
-// canonical copy again must give identical bytes (sanitize is idempotent).
+// canonical copy again must give identical bytes (sanitize is idempotent). The last byte chooses
+// the options and lowered limits (fuzz_support.h) of the first read; canonical copies are re-read
+// with the same toggles but the unlowered limits (a canonical header may be longer than the
+// original). The cost invariant holds.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -12,9 +15,10 @@
 
 namespace {
 
-void check_npy(const npyguard::Array& array, const npyguard::Limits& limits) {
+void check_npy(const npyguard::Array& array, const npyguard::Limits& limits, uint64_t& examined) {
   auto canonical = npyguard::encode_npy(npyguard::array_ref(array));
   NPYGUARD_FUZZ_ASSERT(canonical.ok());
+  examined += 3 * canonical->size();  // encoded, re-read, encoded again
   auto reread = npyguard::read_npy(*canonical, limits);
   NPYGUARD_FUZZ_ASSERT(reread.ok());
   NPYGUARD_FUZZ_ASSERT(reread->dtype() == array.dtype());
@@ -28,27 +32,32 @@ void check_npy(const npyguard::Array& array, const npyguard::Limits& limits) {
   NPYGUARD_FUZZ_ASSERT(again.ok() && *again == *canonical);
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size > kMaxFuzzInput) return 0;
+void run(const uint8_t* data, size_t size, uint64_t& examined) {
   const auto input = fuzz_bytes(data, size);
-  npyguard::Limits limits = npyguard::Limits::for_fuzzing();
+  npyguard::Limits limits = fuzz_limits_from_tail(data, size);
   // Canonical copies re-read under the same limits must pass them too.
   limits.allow_trailing_data = false;
+  npyguard::Limits reread = npyguard::Limits::for_fuzzing();
+  fuzz_toggles(reread, size > 0 ? data[size - 1] : 0);
+  reread.allow_trailing_data = false;
+  examined += size;
   if (!npyguard::looks_like_npz(input)) {
     auto array = npyguard::read_npy(input, limits);
-    if (array.ok()) check_npy(*array, limits);
-    return 0;
+    if (array.ok()) check_npy(*array, reread, examined);
+    return;
   }
   auto archive = npyguard::NpzArchive::open(input, limits);
-  if (!archive.ok()) return 0;
+  if (!archive.ok()) return;
   std::vector<npyguard::Array> arrays;
   std::vector<npyguard::NpzWriteMember> members;
   for (size_t i = 0; i < archive->members().size(); ++i) {
     auto array = archive->read(i);
-    if (!array.ok()) return 0;
-    check_npy(*array, limits);
+    if (!array.ok()) {
+      examined += array.error().offset;
+      return;
+    }
+    examined += array->info().payload_offset + array->nbytes();
+    check_npy(*array, reread, examined);
     arrays.push_back(std::move(array).value());
   }
   for (size_t i = 0; i < arrays.size(); ++i) {
@@ -56,7 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto canonical = npyguard::encode_npz(members);
   NPYGUARD_FUZZ_ASSERT(canonical.ok());
-  auto reopened = npyguard::NpzArchive::open(*canonical, limits);
+  examined += 2 * canonical->size();  // encoded, then opened and read again
+  auto reopened = npyguard::NpzArchive::open(*canonical, reread);
   NPYGUARD_FUZZ_ASSERT(reopened.ok());
   NPYGUARD_FUZZ_ASSERT(reopened->members().size() == arrays.size());
   for (size_t i = 0; i < arrays.size(); ++i) {
@@ -66,5 +76,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     NPYGUARD_FUZZ_ASSERT(std::equal(back->bytes().begin(), back->bytes().end(),
                                     arrays[i].bytes().begin(), arrays[i].bytes().end()));
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > kMaxFuzzInput) return 0;
+  fuzz_work_start();
+  uint64_t examined = 0;
+  run(data, size, examined);
+  fuzz_work_end(examined);
   return 0;
 }

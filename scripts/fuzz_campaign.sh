@@ -32,7 +32,9 @@ for target in "${targets[@]}"; do
   cp -n corpus/"$target"/* corpus/regressions/"$target"/* "$corpus"/ 2>/dev/null || true
   rm -f "$corpus"/.keep
   log=$root/logs/$target-$(date +%Y%m%dT%H%M%S).log
-  if (cd "$root/bin" && ./"$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+  # The same resource flags as scripts/fuzz_ci.sh (see there).
+  if (cd "$root/bin" && ./"$target" -max_total_time="$seconds" -timeout=3 -malloc_limit_mb=16 \
+        -rss_limit_mb=1536 \
         -max_len=65536 -dict="$target.dict" -print_final_stats=1 \
         -artifact_prefix="$root/artifacts/$target-" "$corpus") > "$log" 2>&1; then
     verdict=ok

@@ -3,8 +3,9 @@
 # and ClusterFuzzLite run it): builds every target through fuzz/build.sh with the variables those
 # engines set, then fuzzes each target from its seed corpus for a bounded time.
 #   scripts/fuzz_ci.sh [SECONDS_PER_TARGET]     (default 45; two targets run at a time)
-# Any crash, leak, timeout or out-of-memory fails the run; the reproducer is printed (base64 by
-# libFuzzer, and its path under build/ossfuzz/artifacts/).
+# Any crash, leak, timeout, out-of-memory or broken invariant (the cost invariant included) fails
+# the run; the reproducer is printed (base64 by libFuzzer, and its path under
+# build/ossfuzz/artifacts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-45}
@@ -31,12 +32,20 @@ done
 echo "fuzz targets built by fuzz/build.sh: ${targets[*]}"
 [[ ${#targets[@]} -ge 6 ]] || { echo "expected at least 6 targets"; exit 1; }
 
+# Slow or greedy inputs fail the run. Under the targets' limits (Limits::for_fuzzing(): 1 MiB
+# arrays, 4 MiB per archive, inputs up to 64 KiB) no legitimate input allocates more than 1 MiB at
+# once (measured 2026-12-02: every grown corpus replays with -malloc_limit_mb=1) or takes more than
+# milliseconds; 3 s and 16 MiB per allocation leave wide margins and still catch anything that
+# grows with a count the input claims. 1.5 GiB of RSS covers ASan's shadow and quarantine plus
+# the in-memory corpus (peaks of 300-500 MiB in 60 s runs).
+fuzz_flags=(-timeout=3 -malloc_limit_mb=16 -rss_limit_mb=1536)
+
 run_target() {
   local target=$1 corpus=$root/corpora/$1
   mkdir -p "$corpus"
   python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
     "$OUT/${target}_seed_corpus.zip" "$corpus"
-  (cd "$OUT" && ./"$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+  (cd "$OUT" && ./"$target" -max_total_time="$seconds" "${fuzz_flags[@]}" \
       -max_len=65536 -dict="$target.dict" -print_final_stats=1 \
       -artifact_prefix="$root/artifacts/$target-" "$corpus") > "$root/$target.log" 2>&1
 }

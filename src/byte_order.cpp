@@ -1,10 +1,16 @@
 // Byte-order conversion: fixed-size swaps the compiler vectorises for 2-, 4- and 8-byte units,
-// a generic reversal for the rest, and a walk over structured fields.
+// a generic reversal for the rest, and for structured dtypes a swap plan computed once from the
+// dtype (SwapPlan), so the per-element work is bounded by the element's bytes and not by the
+// number of fields the header declares. Input: bytes holding whole elements of a validated dtype;
+// output: the same elements in host order.
 #include "byte_order.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
+
+#include "util/work_meter.h"
 
 namespace npyguard::detail {
 namespace {
@@ -60,24 +66,152 @@ size_t swap_unit(const DType& dtype) {
   return static_cast<size_t>(dtype.itemsize);
 }
 
-// Byte-swaps every leaf of `dtype` whose order differs from the host's, over `bytes` holding
-// whole elements of `dtype`.
-void swap_to_host(const DType& dtype, std::span<std::byte> bytes) {
-  if (dtype.itemsize == 0) return;
-  if (dtype.kind == DTypeKind::Structured) {
-    const auto itemsize = static_cast<size_t>(dtype.itemsize);
-    for (size_t at = 0; at + itemsize <= bytes.size(); at += itemsize) {
-      for (const Field& field : dtype.fields) {
-        if (!field.dtype.has_big_endian() && kHostOrder == ByteOrder::Little) continue;
-        swap_to_host(field.dtype, bytes.subspan(at + static_cast<size_t>(field.offset),
-                                                static_cast<size_t>(field.size)));
+namespace {
+
+// A leaf whose bytes change when turned to host order: it has an order, not the host's, and a
+// unit of at least two bytes.
+bool leaf_swaps(const DType& dtype) {
+  return dtype.byte_order != ByteOrder::NotApplicable && dtype.byte_order != kHostOrder &&
+         swap_unit(dtype) > 1;
+}
+
+}  // namespace
+
+uint32_t SwapPlan::reduce(const DType& dtype) {
+  SwapNode node;
+  bool contiguous = true;  // the fields so far form one run [0, node.run.length) of one unit
+  for (const Field& field : dtype.fields) {
+    ++build_steps_;
+    if (field.size == 0) continue;  // nothing to swap, however many fields it holds
+    SwapField reduced{.offset = field.offset, .count = field.count, .stride = field.dtype.itemsize};
+    if (field.dtype.kind == DTypeKind::Structured) {
+      const uint32_t child = reduce(field.dtype);
+      if (nodes_[child].fields.empty()) continue;
+      if (nodes_[child].whole) {
+        // `count` back-to-back copies of one run of one unit are one run over the field.
+        reduced.whole = true;
+        reduced.run =
+            SwapRun{.offset = field.offset, .length = field.size, .unit = nodes_[child].run.unit};
+      } else {
+        reduced.node = child;
       }
+    } else {
+      if (!leaf_swaps(field.dtype)) continue;
+      reduced.whole = true;
+      reduced.run =
+          SwapRun{.offset = field.offset, .length = field.size, .unit = swap_unit(field.dtype)};
     }
+    if (!reduced.whole) {
+      contiguous = false;
+    } else if (node.fields.empty()) {
+      contiguous = reduced.run.offset == 0;
+      node.run = reduced.run;
+    } else if (contiguous && node.run.unit == reduced.run.unit &&
+               node.run.length == reduced.run.offset) {
+      node.run.length += reduced.run.length;  // fields are in offset order, inside itemsize
+    } else {
+      contiguous = false;
+    }
+    node.fields.push_back(reduced);
+  }
+  node.whole = contiguous && !node.fields.empty() && node.run.length == dtype.itemsize;
+  nodes_.push_back(std::move(node));
+  return static_cast<uint32_t>(nodes_.size() - 1);  // <= fields in the dtype, < 2^32
+}
+
+// Calls visit(run) for every run of one element whose first byte is at `base`, in offset order;
+// returns false as soon as visit does. Offsets stay inside the element (<= INT32_MAX).
+template <class Visit>
+bool SwapPlan::for_each_run(const SwapNode& node, uint64_t base, Visit& visit) const {
+  for (const SwapField& field : node.fields) {
+    if (field.whole) {
+      SwapRun run = field.run;
+      run.offset = base + field.offset;
+      if (!visit(run)) return false;
+      continue;
+    }
+    // Every element of the subarray holds at least one swapped byte: bounded by payload bytes.
+    const SwapNode& child = nodes_[field.node];
+    for (uint64_t i = 0; i < field.count; ++i) {
+      if (!for_each_run(child, base + field.offset + i * field.stride, visit)) return false;
+    }
+  }
+  return true;
+}
+
+SwapPlan::SwapPlan(const DType& dtype) : itemsize_(dtype.itemsize) {
+  if (dtype.itemsize == 0) return;
+  if (dtype.kind != DTypeKind::Structured) {
+    if (!leaf_swaps(dtype)) return;
+    needed_ = planned_ = true;
+    runs_.push_back(SwapRun{.offset = 0, .length = dtype.itemsize, .unit = swap_unit(dtype)});
     return;
   }
-  if (dtype.byte_order == ByteOrder::NotApplicable || dtype.byte_order == kHostOrder) return;
-  reverse_units(bytes, swap_unit(dtype));
+  root_ = reduce(dtype);
+  needed_ = !nodes_[root_].fields.empty();
+  charge(build_steps_);
+  if (!needed_) return;
+  if (nodes_[root_].whole) {
+    planned_ = true;
+    runs_.push_back(nodes_[root_].run);
+    return;
+  }
+  planned_ = true;
+  size_t visits = 0;
+  auto collect = [this, &visits](const SwapRun& run) {
+    if (++visits > kMaxSwapPlanVisits) {
+      planned_ = false;
+      return false;
+    }
+    if (!runs_.empty()) {
+      SwapRun& last = runs_.back();
+      if (last.unit == run.unit && last.offset + last.length == run.offset) {
+        last.length += run.length;  // adjacent runs of one unit merge
+        return true;
+      }
+    }
+    if (runs_.size() == kMaxSwapRuns) {
+      planned_ = false;
+      return false;
+    }
+    runs_.push_back(run);
+    return true;
+  };
+  for_each_run(nodes_[root_], 0, collect);
+  build_steps_ += visits;
+  charge(visits);
+  if (!planned_) runs_.clear();
 }
+
+void SwapPlan::apply(std::span<std::byte> bytes) const {
+  if (!needed_ || bytes.empty()) return;
+  const auto itemsize = static_cast<size_t>(itemsize_);
+  const size_t whole = bytes.size() - bytes.size() % itemsize;
+  if (planned_ && runs_.size() == 1 && runs_[0].length == itemsize_) {
+    // Every byte of every element is one unit-wise reversal: one call over the whole buffer.
+    charge(whole / static_cast<size_t>(runs_[0].unit));
+    reverse_units(bytes.first(whole), static_cast<size_t>(runs_[0].unit));
+    return;
+  }
+  uint64_t steps = 0;
+  for (size_t at = 0; at + itemsize <= bytes.size(); at += itemsize) {
+    auto item = bytes.subspan(at, itemsize);
+    auto swap = [&](const SwapRun& run) {
+      ++steps;
+      reverse_units(item.subspan(static_cast<size_t>(run.offset), static_cast<size_t>(run.length)),
+                    static_cast<size_t>(run.unit));
+      return true;
+    };
+    if (planned_) {
+      for (const SwapRun& run : runs_) swap(run);
+    } else {
+      for_each_run(nodes_[root_], 0, swap);
+    }
+  }
+  charge(steps);
+}
+
+void swap_to_host(const DType& dtype, std::span<std::byte> bytes) { SwapPlan(dtype).apply(bytes); }
 
 DType with_host_order(const DType& dtype) {
   DType out = dtype;

@@ -17,6 +17,7 @@
 #include "header_lexer.h"
 #include "header_parser.h"
 #include "util/checked_math.h"
+#include "util/work_meter.h"
 
 namespace npyguard {
 namespace {
@@ -296,6 +297,7 @@ class StructuredParser {
     std::set<std::string, std::less<>> used_names;
     uint64_t offset = 0;
     for (const Literal& entry : list.items) {
+      detail::charge(1);  // one field entry of the header (std::set insertions are logarithmic)
       if (++field_count_ > limits_.max_fields) {
         return error_at(ErrorCode::TooManyFields, entry.offset,
                         "structured dtype has more fields than max_fields");
@@ -573,6 +575,8 @@ std::optional<DType> record_from_simple_fields(std::span<const SimpleField> fiel
   record.fields.reserve(fields.size());
   uint64_t offset = 0;
   for (const SimpleField& entry : fields) {
+    // The duplicate-name scan below is linear: at most kMaxSimpleFields steps per field.
+    detail::charge(1 + record.fields.size());
     auto dtype = parse_type_string(entry.type_string, 0);
     if (!dtype.ok() || dtype->itemsize > kMaxItemsize) return std::nullopt;
     const bool is_padding = entry.name.empty() && dtype->kind == DTypeKind::Void;

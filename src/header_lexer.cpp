@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "util/checked_math.h"
+#include "util/work_meter.h"
 
 namespace npyguard::detail {
 namespace {
@@ -116,6 +117,7 @@ Status HeaderLexer::validate_text() const {
 }
 
 Result<Token> HeaderLexer::next() {
+  charge(1);  // one token; every token but End consumes at least one byte
   while (pos_ < text_.size() && (byte_at(pos_) == ' ' || byte_at(pos_) == '\t')) ++pos_;
   const uint64_t start = offset_of(pos_);
   if (pos_ == text_.size()) return Token{.kind = TokenKind::End, .offset = start};

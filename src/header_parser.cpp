@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "header_fast_path.h"
+#include "util/work_meter.h"
 
 namespace npyguard::detail {
 namespace {
@@ -33,6 +34,7 @@ class LiteralParser {
     if (depth > kMaxLiteralDepth) {
       return error_at(ErrorCode::HeaderTooDeep, current_.offset, "brackets nested too deeply");
     }
+    charge(1);  // one literal node: bounded by the tokens, so by the header bytes
     Literal literal;
     literal.offset = current_.offset;
     switch (current_.kind) {

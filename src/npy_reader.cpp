@@ -19,6 +19,7 @@
 #include "source.h"
 #include "util/byte_reader.h"
 #include "util/checked_math.h"
+#include "util/work_meter.h"
 
 namespace npyguard {
 namespace {
@@ -206,6 +207,7 @@ uint64_t scan_chunk_bytes(const NpyInfo& info) {
 Status read_checked_chunk(SequentialSource& source, const NpyInfo& info,
                           const PayloadScanner& scanner, std::span<std::byte> chunk,
                           uint64_t done, const Limits& limits, bool to_host_order) {
+  detail::charge(1);  // one chunk: at least one whole item, or the rest of the payload
   NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
   const uint64_t offset = info.payload_offset + done;
   if (got < chunk.size()) {
@@ -313,6 +315,7 @@ Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limi
   uint64_t done = 0;
   while (done < info.nbytes) {
     const uint64_t want = std::min(chunk_bytes, info.nbytes - done);
+    detail::charge(1);  // one chunk of at least one whole item
     chunk.clear();
     NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, want, chunk));
     const uint64_t offset = info.payload_offset + done;

@@ -24,6 +24,7 @@
 #include "payload_buffer.h"
 #include "source.h"
 #include "util/checked_math.h"
+#include "util/work_meter.h"
 #include "zip_reader.h"
 
 namespace npyguard {
@@ -220,6 +221,8 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
   NPYGUARD_ASSIGN_OR_RETURN(auto patterns, detail::MemberNamePolicy::compile(limits.member_patterns));
   std::set<std::string, std::less<>> keys;
   uint64_t total = 0;
+  // Five passes over the entries (keys, shadowing, suffix, patterns, sizes).
+  detail::charge(5 * directory.entries.size() + 1);
   for (size_t i = 0; i < directory.entries.size(); ++i) {
     const ZipEntry& entry = directory.entries[i];
     const auto index = static_cast<uint32_t>(i);
@@ -294,6 +297,7 @@ Status unskip_npy_content(NpzArchive::State& state, detail::RandomAccessSource& 
   // Compiled again only when a member turns out to be an array (apply_member_policy's copy is
   // gone by now), so archives without such members pay nothing.
   std::optional<detail::MemberNamePolicy> patterns;
+  detail::charge(state.members.size() + 1);
   for (size_t i = 0; i < state.members.size(); ++i) {
     NpzMember& member = state.members[i];
     if (!member.skipped) continue;

@@ -13,6 +13,7 @@
 #include "payload_scan.h"
 
 #include <utility>
+#include "util/work_meter.h"
 
 namespace npyguard::detail {
 namespace {
@@ -143,6 +144,7 @@ PayloadScanner::PayloadScanner(const DType& dtype) : dtype_(dtype) {
   }
   if (dtype.kind != DTypeKind::Structured) return;
   root_ = reduce(dtype);
+  charge(build_steps_);  // one step per field of the header
   needed_ = !nodes_[root_].fields.empty();
   if (!needed_) return;
   planned_ = true;
@@ -168,6 +170,7 @@ PayloadScanner::PayloadScanner(const DType& dtype) : dtype_(dtype) {
   };
   for_each_item_run(collect);
   build_steps_ += visits;
+  charge(visits);  // at most kMaxScanPlanVisits
   if (!planned_) runs_.clear();
 }
 
@@ -185,6 +188,7 @@ Status PayloadScanner::scan(std::span<const std::byte> items, uint64_t base,
     const bool big = plain ? dtype_.byte_order == ByteOrder::Big : nodes_[root_].run.big_endian;
     if (unicode ? !check_unicode : limits.normalize_bool) return ok_status();
     const size_t whole = items.size() - items.size() % itemsize;
+    charge(whole / 64 + 1);  // one vectorised pass: a step per cache line
     const auto all = items.first(whole);
     const size_t bad = check_run(
         all, ScanRun{.offset = 0, .length = whole, .is_unicode = unicode, .big_endian = big});
@@ -194,11 +198,13 @@ Status PayloadScanner::scan(std::span<const std::byte> items, uint64_t base,
                  .detail = unicode ? "code point is a surrogate or above U+10FFFF"
                                    : "bool byte is neither 0 nor 1"};
   }
+  uint64_t steps = 0;  // runs visited: each is non-empty, so at most the payload bytes
   for (size_t start = 0; start + itemsize <= items.size(); start += itemsize) {
     const auto item = items.subspan(start, itemsize);
     size_t bad = item.size();
     bool bad_is_unicode = false;
     auto check = [&](const ScanRun& run) {
+      ++steps;
       if (run.is_unicode ? !check_unicode : limits.normalize_bool) return true;
       bad = check_run(item, run);
       bad_is_unicode = run.is_unicode;
@@ -212,12 +218,14 @@ Status PayloadScanner::scan(std::span<const std::byte> items, uint64_t base,
       for_each_item_run(check);
     }
     if (bad != item.size()) {
+      charge(steps);
       return Error{.code = bad_is_unicode ? ErrorCode::InvalidUnicode : ErrorCode::InvalidBool,
                    .offset = base + start + bad,
                    .detail = bad_is_unicode ? "code point is a surrogate or above U+10FFFF"
                                             : "bool byte is neither 0 nor 1"};
     }
   }
+  charge(steps);
   return ok_status();
 }
 
@@ -228,9 +236,11 @@ void PayloadScanner::normalize_bools(std::span<std::byte> items) const {
     return;
   }
   const auto itemsize = static_cast<size_t>(dtype_.itemsize);
+  uint64_t steps = 0;
   for (size_t start = 0; start + itemsize <= items.size(); start += itemsize) {
     auto item = items.subspan(start, itemsize);
     auto fix = [&](const ScanRun& run) {
+      ++steps;
       if (run.is_unicode) return true;
       for (std::byte& b : item.subspan(static_cast<size_t>(run.offset),
                                        static_cast<size_t>(run.length))) {
@@ -244,6 +254,7 @@ void PayloadScanner::normalize_bools(std::span<std::byte> items) const {
       for_each_item_run(fix);
     }
   }
+  charge(steps);
 }
 
 }  // namespace npyguard::detail

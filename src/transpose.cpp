@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "util/work_meter.h"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define NPYGUARD_TRANSPOSE_AVX2 1
@@ -193,6 +195,9 @@ void transpose_fixed(const std::byte* from, std::byte* to, size_t rows, size_t c
 
 void transpose_into(const std::byte* from, std::byte* to, size_t rows, size_t cols,
                     size_t to_stride, size_t itemsize, TransposeSimd simd) {
+  // One step per element moved (+1 per call); the caller's buffers hold rows * cols elements,
+  // so the product cannot wrap.
+  charge(rows * cols + 1);
   if (rows == 0 || cols == 0) return;
   switch (itemsize) {
     case 1:

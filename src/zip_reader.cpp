@@ -14,6 +14,7 @@
 #include "header_lexer.h"
 #include "util/byte_reader.h"
 #include "util/checked_math.h"
+#include "util/work_meter.h"
 
 namespace npyguard::detail {
 namespace {
@@ -123,6 +124,7 @@ Result<std::optional<std::span<const std::byte>>> find_zip64_extra(
   ByteReader reader(extra, base);
   std::optional<std::span<const std::byte>> zip64;
   while (!reader.empty()) {
+    charge(1);  // one extra record: at least 4 bytes of the extra area
     uint16_t id = 0;
     uint16_t length = 0;
     if (!reader.read_u16le(id) || !reader.read_u16le(length)) {
@@ -210,6 +212,7 @@ Result<EndRecord> find_end_record(RandomAccessSource& source) {
   std::optional<size_t> found;
   std::optional<size_t> other;
   bool saw_signature = false;
+  charge(tail.size());  // one step per position of the search window
   for (size_t pos = 0; pos + 4 <= tail.size(); ++pos) {
     ByteReader reader(std::span<const std::byte>(tail).subspan(pos));
     uint32_t signature = 0;
@@ -607,6 +610,7 @@ Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Li
   ByteReader reader(bytes, end.directory_offset);
   for (uint64_t i = 0; i < end.entry_count; ++i) {
     const auto index = static_cast<uint32_t>(i);  // <= max_members
+    charge(1);  // one central entry: at least 46 bytes of the directory
     if (reader.empty()) {
       return zip_error(ErrorCode::ZipEntryCountMismatch, reader.position(),
                        "fewer central entries than the end record declares");
@@ -623,6 +627,8 @@ Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Li
 
 Status resolve_local_headers(RandomAccessSource& source, ZipDirectory& directory) {
   auto& entries = directory.entries;
+  // Sorting, the shared-header check, one local header per entry and the tiling walk.
+  charge(4 * entries.size() + 1);
   std::vector<uint32_t> order(entries.size());
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {

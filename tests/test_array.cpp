@@ -4,12 +4,15 @@
 #include <complex>
 #include <cstring>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "byte_order.h"
 #include "npyguard/npy.h"
 #include "support/bytes.h"
 #include "support/catch.h"
+#include "util/work_meter.h"
 
 using namespace npyguard;
 using namespace npyguard::test;
@@ -286,4 +289,118 @@ TEST_CASE("to_native_byte_order on an rvalue converts in place only when nothing
     CHECK(big == file_copy);
     CHECK(native->dtype().type_string() == "<f8");
   }
+}
+
+namespace {
+
+// The per-field walk swap_to_host did before the swap plan (one visit per field per element,
+// zero-size ones included), kept as the reference the plan must agree with.
+void reference_swap(const DType& dtype, std::span<std::byte> bytes) {
+  if (dtype.itemsize == 0) return;
+  const auto itemsize = static_cast<size_t>(dtype.itemsize);
+  if (dtype.kind == DTypeKind::Structured) {
+    for (size_t at = 0; at + itemsize <= bytes.size(); at += itemsize) {
+      for (const Field& field : dtype.fields) {
+        reference_swap(field.dtype, bytes.subspan(at + static_cast<size_t>(field.offset),
+                                                  static_cast<size_t>(field.size)));
+      }
+    }
+    return;
+  }
+  if (dtype.byte_order == ByteOrder::NotApplicable || dtype.byte_order == detail::kHostOrder) {
+    return;
+  }
+  detail::reverse_units(bytes, detail::swap_unit(dtype));
+}
+
+std::string zero_size_fields(int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += "('z" + std::to_string(i) + "', '>i4', (0,)), ";
+  return out;
+}
+
+DType descr_dtype(const std::string& descr) {
+  auto dtype = parse_descr(descr, Limits{});
+  REQUIRE(dtype.ok());
+  return *dtype;
+}
+
+Bytes random_bytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  Bytes out(n);
+  for (std::byte& b : out) b = static_cast<std::byte>(rng() & 0xFF);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("byte-order conversion costs payload bytes, not fields x elements",
+          "[array][regression]") {
+  // 600 zero-size big-endian fields and one '>u2': the old walk visited all 601 fields of
+  // every 2-byte element (work = payload x fields); the plan is one run over the whole item.
+  const DType many = descr_dtype("[" + zero_size_fields(600) + "('v', '>u2')]");
+  REQUIRE(many.itemsize == 2);
+  const detail::SwapPlan plan(many);
+  CHECK(plan.needed());
+  CHECK(plan.planned());
+  CHECK(plan.plan_runs() == 1);
+  CHECK(plan.build_steps() <= 601);
+  Bytes bytes = random_bytes(size_t{2} << 16, 7);
+  Bytes expected = bytes;
+  reference_swap(many, expected);
+  detail::reset_work_meter();
+  plan.apply(bytes);
+  if (detail::kWorkMeterEnabled) CHECK(detail::work_done() <= bytes.size());
+  CHECK(bytes == expected);
+
+  // The same through the public API (300 fields: a header within NumPy's 10,000 bytes).
+  const std::string descr = "[" + zero_size_fields(300) + "('v', '>u2')]";
+  const Bytes payload = random_bytes(2 * 1000, 8);
+  const Bytes file = npy_file(simple_dict(descr, "(1000,)"), payload);
+  auto native = load(file).to_native_byte_order();
+  REQUIRE(native.ok());
+  Bytes swapped = payload;
+  reference_swap(descr_dtype(descr), swapped);
+  CHECK(std::equal(native->bytes().begin(), native->bytes().end(), swapped.begin(),
+                   swapped.end()));
+  CHECK_FALSE(native->dtype().has_big_endian());
+
+  // Only zero-size or single-byte big-endian leaves: nothing to swap at all.
+  const detail::SwapPlan nothing(descr_dtype("[" + zero_size_fields(50) + "('b', '>i1')]"));
+  CHECK_FALSE(nothing.needed());
+
+  // A subarray of records that cannot collapse (a pad byte each), with more records than the
+  // planner may visit: it walks per element instead, and building stays bounded by the header.
+  const DType huge = descr_dtype("[('a', [('x', '>u4'), " + zero_size_fields(20) +
+                                 "('p', '|V1')], (400000000,))]");
+  const detail::SwapPlan walker(huge);
+  CHECK(walker.needed());
+  CHECK_FALSE(walker.planned());
+  CHECK(walker.build_steps() <= 30 + detail::kMaxSwapPlanVisits + 1);
+}
+
+TEST_CASE("the swap plan agrees with a per-field walk on mixed records", "[array]") {
+  const std::vector<std::string> descrs = {
+      // Adjacent runs of one unit merge; different units and native leaves stay apart.
+      "[('a', '>u4'), ('b', '>i4'), ('c', '<u2'), ('d', '>f8'), ('e', '|u1'), ('f', '>c8')]",
+      // Collapsible subarray of records, then a non-collapsible one with padding and U.
+      "[('r', [('x', '>u2'), ('y', '>i2')], (7,)), ('s', [('u', '>U2'), ('p', '|V3'),"
+      " ('z', '>f4', (0,))], (5,)), ('t', '>m8[s]')]",
+      // Nested three deep with zero-size records and a little-endian run between big ones.
+      "[('o', [('i', [('k', '>u8'), ('e', [('q', '>u4')], (0,))], (3,)), ('l', '<i4'),"
+      " ('m', '>i4')], (2,)), ('n', '>f2', (3, 2))]",
+      // More distinct runs than the flat plan stores: walked per element.
+      "[('w', [('x', '>u2'), ('p', '|V1')], (5000,))]",
+  };
+  uint32_t seed = 1;
+  for (const std::string& descr : descrs) {
+    const DType dtype = descr_dtype(descr);
+    const detail::SwapPlan plan(dtype);
+    Bytes bytes = random_bytes(static_cast<size_t>(dtype.itemsize) * 3, seed++);
+    Bytes expected = bytes;
+    reference_swap(dtype, expected);
+    plan.apply(bytes);
+    CHECK(bytes == expected);
+  }
+  CHECK_FALSE(detail::SwapPlan(descr_dtype(descrs.back())).planned());
 }
