@@ -4,13 +4,14 @@
 #include "atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <new>
-#include <random>
 #include <string_view>
 #include <utility>
 
@@ -26,27 +27,58 @@ Error write_error(uint64_t offset, const char* detail) {
 // Permissions asked for a new file; the kernel takes the process umask (or the directory's
 // default ACL) off them, as for any file a tool creates.
 constexpr mode_t kNewFileMode = 0666;
+// Permissions of a temporary file that will take over an existing file's: owner only until
+// fchmod gives it the replaced file's bits, so it is never readable by more users than the file
+// it replaces, not even for the moment between creation and fchmod.
+constexpr mode_t kPrivateMode = 0600;
 // Permission bits kept from a file being replaced: rwx for owner, group and others. Set-id and
 // sticky bits are not carried over to data npyguard wrote.
 constexpr mode_t kKeptModeBits = 0777;
+// Group and other permission bits: dropped when the replaced file's group cannot be kept.
+constexpr mode_t kGroupOtherBits = 0077;
 // Attempts at an unused temporary name before giving up (each name has 36 random bits).
 constexpr int kTempNameAttempts = 64;
+constexpr int kSuffixLength = 6;
+
+// Six random name characters from the kernel's generator (getrandom cannot throw, unlike
+// std::random_device); false if it fails.
+bool random_suffix(std::string& out) {
+  constexpr std::string_view kAlphabet =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::array<unsigned char, kSuffixLength> random{};
+  if (::getrandom(random.data(), random.size(), 0) != static_cast<ssize_t>(random.size())) {
+    return false;
+  }
+  for (unsigned char byte : random) out += kAlphabet[byte % kAlphabet.size()];
+  return true;
+}
 
 // A fresh file named `prefix` + six random characters, opened for writing with O_EXCL so an
 // existing file (or a symlink planted there) is never opened. Unlike mkostemp, which fixes mode
-// 0600, the mode given here goes through the umask.
-int create_unique(const std::string& prefix, std::string& path) {
-  constexpr std::string_view kAlphabet =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-  constexpr int kSuffixLength = 6;
-  std::random_device entropy;
+// 0600, `mode` goes through the umask.
+int create_unique(const std::string& prefix, mode_t mode, std::string& path) {
   for (int attempt = 0; attempt < kTempNameAttempts; ++attempt) {
     path = prefix;
-    for (int i = 0; i < kSuffixLength; ++i) path += kAlphabet[entropy() % kAlphabet.size()];
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kNewFileMode);
+    if (!random_suffix(path)) return -1;
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd >= 0 || errno != EEXIST) return fd;
   }
   return -1;
+}
+
+// Gives the temporary file the replaced file's owner, group and permission bits. The owner can
+// only be given by root, and a group only by a member of it; when the group cannot be kept,
+// group and other bits are dropped, so that no one outside the replaced file's group and owner
+// gains access.
+bool take_over_permissions(int fd, const struct stat& replaced) {
+  mode_t mode = replaced.st_mode & kKeptModeBits;
+  if (::fchown(fd, replaced.st_uid, replaced.st_gid) != 0 &&
+      ::fchown(fd, static_cast<uid_t>(-1), replaced.st_gid) != 0) {
+    struct stat created {};
+    if (::fstat(fd, &created) != 0) return false;
+    if (created.st_gid != replaced.st_gid) mode &= ~kGroupOtherBits;
+  }
+  return ::fchmod(fd, mode) == 0;
 }
 
 std::string directory_of(const std::string& path) {
@@ -101,15 +133,17 @@ Result<AtomicFile> AtomicFile::create(const std::string& target) {
   const size_t slash = target.rfind('/');
   const std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
   if (base.empty()) return write_error(0, "the output path names a directory");
+  // A file being replaced keeps its permissions: a private 0600 input must not become readable
+  // by others through sanitize --in-place. (stat follows a symlink: rename then replaces the
+  // link itself with a regular file that has the mode of the file it pointed to.)
+  struct stat existing {};
+  const bool replaces = ::stat(target.c_str(), &existing) == 0 && S_ISREG(existing.st_mode);
   // A hidden name in the same directory: rename() within one filesystem is atomic.
   std::string temp;
-  const int fd = create_unique(directory + "/." + base + ".npyguard-", temp);
+  const int fd = create_unique(directory + "/." + base + ".npyguard-",
+                               replaces ? kPrivateMode : kNewFileMode, temp);
   if (fd < 0) return write_error(0, "cannot create a temporary file next to the output");
-  // A file being replaced keeps its permissions: a private 0600 input must not become readable
-  // by others through sanitize --in-place.
-  struct stat existing {};
-  if (::stat(target.c_str(), &existing) == 0 && S_ISREG(existing.st_mode) &&
-      ::fchmod(fd, existing.st_mode & kKeptModeBits) != 0) {
+  if (replaces && !take_over_permissions(fd, existing)) {
     ::close(fd);
     ::unlink(temp.c_str());
     return write_error(0, "cannot give the output the replaced file's permissions");

@@ -526,14 +526,16 @@ Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
   // Indices past the first failure need not be read: their result could never be returned.
   std::atomic<size_t> next{0};
   std::atomic<size_t> first_failure{count};
-  // Header bytes of the arrays held so far, in any order. Once over the budget no new member is
-  // started: every index below `next` is then read, so the check in member order below finds
-  // the member that crosses the budget among them.
+  // Header bytes of the arrays held so far, in any order. Once over the budget no new index is
+  // taken. The flag is tested before an index is taken, never after, so every index taken below
+  // the first failure is read: the members read form a prefix, and the in-order check below finds
+  // the member that crosses the budget among them without meeting one that was never read.
   std::atomic<uint64_t> header_bytes{0};
   std::atomic<bool> over_budget{false};
   auto work = [&] {
-    for (size_t i = next++; i < count && i < first_failure.load() && !over_budget.load();
-         i = next++) {
+    while (!over_budget.load()) {
+      const size_t i = next++;
+      if (i >= count || i >= first_failure.load()) return;
       if (state_->members[i].skipped) continue;
       results[i] = read(i);
       if (!results[i]->ok()) {
@@ -593,6 +595,17 @@ Status NpzArchive::validate_each(const std::function<Status(size_t, NpyInfo&&)>&
     NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info, validate(i));
     NPYGUARD_TRY(budget.charge(info.header_length, i));
     NPYGUARD_TRY(visit(i, std::move(info)));
+  }
+  return ok_status();
+}
+
+Status NpzArchive::read_each(const std::function<Status(size_t, Array&&)>& visit) const {
+  HeaderBudget budget(state_->limits);
+  for (size_t i = 0; i < state_->members.size(); ++i) {
+    if (state_->members[i].skipped) continue;
+    NPYGUARD_ASSIGN_OR_RETURN(Array array, read(i));
+    NPYGUARD_TRY(budget.charge(array.info().header_length, i));
+    NPYGUARD_TRY(visit(i, std::move(array)));
   }
   return ok_status();
 }

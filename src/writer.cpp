@@ -341,8 +341,7 @@ struct ArchiveBuilder {
   std::vector<WrittenEntry> entries;
   std::set<std::string, std::less<>> keys;
 
-  // The key is recorded only once its member is completely written, so a refused member does
-  // not make its key look taken.
+  // A key is recorded with its entry, once the member is completely written.
   Status add(ByteSink& sink, const NpzWriteMember& member, const NpzWriteOptions& options) {
     if (keys.contains(member.key)) {
       return writer_error(ErrorCode::ZipDuplicateName, "two members with the same key");
@@ -492,13 +491,13 @@ Result<NpzFileWriter> NpzFileWriter::create(const std::string& path,
 }
 
 Status NpzFileWriter::add(const NpzWriteMember& member) {
-  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "add after a failed add");
+  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "add after a failed add or commit");
   if (state_->committed) return writer_error(ErrorCode::Internal, "add after commit");
   return state_->fail_on_error(state_->builder.add(state_->file, member, state_->options));
 }
 
 Status NpzFileWriter::commit() {
-  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "commit after a failed add");
+  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "commit after a failed add or commit");
   if (state_->committed) return writer_error(ErrorCode::Internal, "commit twice");
   state_->committed = true;
   NPYGUARD_TRY(state_->fail_on_error(write_central_directory(

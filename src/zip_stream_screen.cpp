@@ -5,7 +5,7 @@
 // copy. Every rule here is one zip_reader.cpp also enforces, so the screen refuses only what the
 // reader would refuse.
 #include <algorithm>
-#include <cstring>
+#include <cstddef>
 
 #include "npyguard/npz.h"
 #include "util/byte_reader.h"
@@ -14,24 +14,45 @@
 namespace npyguard {
 namespace {
 
-// Lengths of the fixed parts, signature included (APPNOTE 4.3.7, 4.3.12, 4.3.14, 4.3.15, 4.3.16).
-constexpr size_t kSignatureSize = 4;
-// Fields read from the fixed parts, as offsets from the record's signature.
+// Fields read from the fixed parts, as offsets from the record's signature (APPNOTE 4.3.7,
+// 4.3.12, 4.3.14, 4.3.16).
+constexpr size_t kLocalVersionAt = 4;
 constexpr size_t kLocalFlagsAt = 6;
+constexpr size_t kLocalMethodAt = 8;
 constexpr size_t kLocalCompressedSizeAt = 18;
 constexpr size_t kLocalUncompressedSizeAt = 22;
 constexpr size_t kLocalNameLengthAt = 26;
+constexpr size_t kLocalExtraLengthAt = 28;
 constexpr size_t kCentralNameLengthAt = 28;
+constexpr size_t kCentralExtraLengthAt = 30;
+constexpr size_t kCentralCommentLengthAt = 32;
 constexpr size_t kZip64RecordSizeAt = 4;
 constexpr size_t kEndCommentLengthAt = 20;
+// Flag bits the reader refuses on any member (zip_reader.cpp: encrypted, or unknown).
+constexpr uint16_t kRefusedFlags =
+    static_cast<uint16_t>(~(detail::kFlagDeflateOptions | detail::kFlagDataDescriptor |
+                            detail::kFlagUtf8));
+constexpr uint16_t kVersionByte = 0xFF;
 
-uint64_t little_endian(const std::byte* at, size_t width) {
-  uint64_t value = 0;
-  for (size_t i = width; i-- > 0;) value = (value << 8) | static_cast<uint8_t>(at[i]);
+// A little-endian field of the fixed part, read through the bounded cursor (the fixed part is
+// complete when this is called, so a field inside it always reads).
+template <typename T>
+T field(std::span<const std::byte> fixed, size_t at) {
+  T value = 0;
+  auto reader = detail::ByteReader(fixed).sub(at, sizeof(T));
+  if (reader) {
+    if constexpr (sizeof(T) == 2) (void)reader->read_u16le(value);
+    if constexpr (sizeof(T) == 4) (void)reader->read_u32le(value);
+    if constexpr (sizeof(T) == 8) (void)reader->read_u64le(value);
+  }
   return value;
 }
 
 }  // namespace
+
+static_assert(detail::kZip64EndRecordSize == 56 && detail::kLocalHeaderSize <= 56 &&
+                  detail::kCentralHeaderSize <= 56,
+              "NpzStreamScreen::kLongestFixedPart must hold every fixed part");
 
 NpzStreamScreen::NpzStreamScreen(const Limits& limits) noexcept
     : max_members_(limits.max_members),
@@ -46,7 +67,7 @@ Status NpzStreamScreen::fail(ErrorCode code, uint64_t at, const char* detail) {
 
 // The signature is complete: which record it opens, and whether that record may come next.
 Status NpzStreamScreen::begin_record() {
-  const auto signature = static_cast<uint32_t>(little_endian(fixed_, kSignatureSize));
+  const auto signature = field<uint32_t>(fixed_, 0);
   Record next = Record::Start;
   size_t fixed = 0;
   bool allowed = false;
@@ -103,13 +124,31 @@ Status NpzStreamScreen::end_fixed_part() {
   switch (last_) {
     case Record::Local: {
       if (++local_headers_ > max_members_) {
-        return fail(ErrorCode::TooManyMembers, record_start_, "more local headers than max_members");
+        return fail(ErrorCode::TooManyMembers, record_start_,
+                    "more local headers than max_members");
       }
-      const uint64_t flags = little_endian(fixed_ + kLocalFlagsAt, 2);
-      const uint64_t compressed = little_endian(fixed_ + kLocalCompressedSizeAt, 4);
-      const uint64_t uncompressed = little_endian(fixed_ + kLocalUncompressedSizeAt, 4);
-      const uint64_t name = little_endian(fixed_ + kLocalNameLengthAt, 2);
-      const uint64_t extra = little_endian(fixed_ + kLocalNameLengthAt + 2, 2);
+      const auto version = field<uint16_t>(fixed_, kLocalVersionAt);
+      const auto flags = field<uint16_t>(fixed_, kLocalFlagsAt);
+      const auto method = field<uint16_t>(fixed_, kLocalMethodAt);
+      const auto compressed = field<uint32_t>(fixed_, kLocalCompressedSizeAt);
+      const auto uncompressed = field<uint32_t>(fixed_, kLocalUncompressedSizeAt);
+      const auto name = field<uint16_t>(fixed_, kLocalNameLengthAt);
+      const auto extra = field<uint16_t>(fixed_, kLocalExtraLengthAt);
+      // The rules the reader applies to every member whatever its directory says (local and
+      // central fields must agree, and the central ones are held to these).
+      if ((version & kVersionByte) > detail::kMaxVersionNeeded) {
+        return fail(ErrorCode::ZipVersionTooNew, record_start_ + kLocalVersionAt,
+                    "version needed above 4.5");
+      }
+      if ((flags & kRefusedFlags) != 0) {
+        return fail((flags & detail::kFlagEncrypted) != 0 ? ErrorCode::ZipEncrypted
+                                                          : ErrorCode::ZipUnknownFlags,
+                    record_start_ + kLocalFlagsAt, "encrypted member or unknown flag bits");
+      }
+      if (method != detail::kMethodStored && method != detail::kMethodDeflate) {
+        return fail(ErrorCode::ZipUnsupportedMethod, record_start_ + kLocalMethodAt,
+                    "compression method other than stored or deflate");
+      }
       if (name > max_name_bytes_) {
         return fail(ErrorCode::MemberNameTooLong, record_start_ + kLocalNameLengthAt,
                     "local header name longer than max_member_name_bytes");
@@ -119,7 +158,7 @@ Status NpzStreamScreen::end_fixed_part() {
         phase_ = Phase::Unscreened;  // the data's length is not in the fixed part
         return ok_status();
       }
-      skip_left_ = name + extra + compressed;
+      skip_left_ = uint64_t{name} + extra + compressed;  // at most 2^32 + 2^17: cannot wrap
       break;
     }
     case Record::Central: {
@@ -127,13 +166,13 @@ Status NpzStreamScreen::end_fixed_part() {
         return fail(ErrorCode::ZipEntryCountMismatch, record_start_,
                     "more central headers than local headers");
       }
-      skip_left_ = little_endian(fixed_ + kCentralNameLengthAt, 2) +
-                   little_endian(fixed_ + kCentralNameLengthAt + 2, 2) +
-                   little_endian(fixed_ + kCentralNameLengthAt + 4, 2);
+      skip_left_ = uint64_t{field<uint16_t>(fixed_, kCentralNameLengthAt)} +
+                   field<uint16_t>(fixed_, kCentralExtraLengthAt) +
+                   field<uint16_t>(fixed_, kCentralCommentLengthAt);
       break;
     }
     case Record::Zip64End:
-      if (little_endian(fixed_ + kZip64RecordSizeAt, 8) != detail::kZip64EndRecordBody) {
+      if (field<uint64_t>(fixed_, kZip64RecordSizeAt) != detail::kZip64EndRecordBody) {
         return fail(ErrorCode::ZipBadZip64, record_start_ + kZip64RecordSizeAt,
                     "ZIP64 end record is not exactly 56 bytes (extensible data is refused)");
       }
@@ -141,7 +180,7 @@ Status NpzStreamScreen::end_fixed_part() {
     case Record::Zip64Locator:
       break;
     case Record::End:
-      skip_left_ = little_endian(fixed_ + kEndCommentLengthAt, 2);
+      skip_left_ = field<uint16_t>(fixed_, kEndCommentLengthAt);
       break;
     case Record::Start:
       break;
@@ -172,7 +211,8 @@ Status NpzStreamScreen::feed(std::span<const std::byte> bytes) {
         if (fixed_have_ == 0) record_start_ = in.position();
         const size_t n = std::min(fixed_need_ - fixed_have_, in.remaining());
         const auto taken = in.take(n);
-        std::memcpy(fixed_ + fixed_have_, taken->data(), n);
+        std::copy(taken->begin(), taken->end(),
+                  fixed_.begin() + static_cast<std::ptrdiff_t>(fixed_have_));
         fixed_have_ += n;
         if (fixed_have_ < fixed_need_) break;
         const Status step = phase_ == Phase::Signature ? begin_record() : end_fixed_part();

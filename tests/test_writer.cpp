@@ -460,6 +460,17 @@ TEST_CASE("new outputs honour the umask; replaced files keep their permissions",
   CHECK(mode_of(dir / "private.npy") == 0600);
   CHECK(mode_of(dir / "private.npz") == 0750);  // the set-user-id bit is not carried over
   CHECK(read_npy_file((dir / "private.npy").string()).ok());
+  // The owner and group are kept too where the process may give them (root may give any).
+  if (::geteuid() == 0) {
+    constexpr uid_t kNobody = 65534;
+    REQUIRE(::chown((dir / "private.npy").c_str(), kNobody, kNobody) == 0);
+    REQUIRE(write_npy_file((dir / "private.npy").string(), ref).ok());
+    struct stat st {};
+    REQUIRE(::stat((dir / "private.npy").c_str(), &st) == 0);
+    CHECK(st.st_uid == kNobody);
+    CHECK(st.st_gid == kNobody);
+    CHECK((st.st_mode & 07777) == 0600);
+  }
   std::filesystem::remove_all(dir);
 }
 

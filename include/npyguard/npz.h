@@ -4,6 +4,7 @@
 // declares and checked against its CRC-32. Every member goes through the same strict npy reader.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -44,10 +45,11 @@ bool looks_like_npz(std::span<const std::byte> prefix) noexcept;
 // record, so that a caller copying it somewhere seekable can stop as soon as the bytes cannot be
 // an archive NpzArchive accepts, instead of copying until a size cap. The reader requires the
 // records to tile the archive from its first byte, so the place of every record is known in
-// advance. It never refuses what NpzArchive::open accepts under the same limits; accepting
-// proves nothing (the copy must still be opened). Members with a data descriptor or ZIP64 local
-// sizes end the screening: their data length is not in the local header, and the rest of the
-// stream is only counted.
+// advance. Apart from its size cap it never refuses what NpzArchive::open accepts under the same
+// limits (its error code for a refused archive may differ from the reader's, which sees the
+// directory first); accepting proves nothing (the copy must still be opened). Members with a
+// data descriptor or ZIP64 local sizes end the screening: their data length is not in the local
+// header, and the rest of the stream is only counted.
 class NpzStreamScreen {
  public:
   explicit NpzStreamScreen(const Limits& limits = {}) noexcept;
@@ -67,15 +69,16 @@ class NpzStreamScreen {
   Status begin_record();
   Status end_fixed_part();
 
+  static constexpr size_t kSignatureSize = 4;
   static constexpr size_t kLongestFixedPart = 56;  // the ZIP64 end record
   uint32_t max_members_;
   uint32_t max_name_bytes_;
   uint64_t max_bytes_;
   Phase phase_ = Phase::Signature;
   Record last_ = Record::Start;  // the last record completed (or begun, while in Fixed/Skip)
-  std::byte fixed_[kLongestFixedPart] = {};
+  std::array<std::byte, kLongestFixedPart> fixed_{};
   size_t fixed_have_ = 0;
-  size_t fixed_need_ = 4;  // the signature comes first
+  size_t fixed_need_ = kSignatureSize;  // the signature comes first
   uint64_t record_start_ = 0;
   uint64_t skip_left_ = 0;
   uint64_t offset_ = 0;
@@ -104,8 +107,13 @@ class NpzArchive {
   Result<Array> read(size_t index) const;
   // Loads every member that is not skipped, in member order, up to `threads` members at a time
   // (0: one per core): a multi-member deflate archive inflates on every core. The result is the
-  // same as calling read() on each member in order: the arrays, or the first error in member order.
+  // same as calling read() on each member in order: the arrays, or the first error in member
+  // order, where the members' header lengths together may not exceed
+  // Limits::max_total_header_bytes (total_header_too_large, as for validate_all).
   Result<std::vector<Array>> read_all(unsigned threads = 0) const;
+  // read_all's verdict with one member in memory at a time: each array goes to `visit` (index,
+  // array) as soon as it is read; a non-ok Status from `visit` stops the walk and is returned.
+  Status read_each(const std::function<Status(size_t, Array&&)>& visit) const;
   // Reads one member's payload into a caller's buffer, like read_npy_file_into (same options,
   // same size rule): the member is inflated or copied straight into `out`, and its end (exact
   // size, CRC-32) is verified before this returns.

@@ -1173,22 +1173,30 @@ void sanitize_npz(const std::string& in, const std::string& out, const Options& 
     result.error = writer.error();
     return;
   }
-  // One member in memory at a time; nothing of it is kept after it is written.
-  for (size_t i = 0; i < members.size(); ++i) {
-    if (members[i].skipped) continue;
-    Result<Array> array = result.archive->read(i);
-    if (array.ok()) array = canonical_array(std::move(array).value(), options.sanitize);
-    if (!array.ok()) {
-      result.error = array.error();
-      return;  // the writer is dropped uncommitted: OUT is left untouched
+  // One member in memory at a time (read_each applies check's header budget too); nothing of
+  // it is kept after it is written. written[k] is the input index of output member k, for
+  // naming the member an output_rejected error is about.
+  std::vector<size_t> written;
+  const Status copied = result.archive->read_each([&](size_t i, Array&& read) -> Status {
+    NPYGUARD_ASSIGN_OR_RETURN(Array array, canonical_array(std::move(read), options.sanitize));
+    NPYGUARD_TRY(writer->add({.key = members[i].key, .array = array_ref(array)}));
+    try {
+      written.push_back(i);
+    } catch (const std::bad_alloc&) {
+      return cli_error(ErrorCode::OutOfMemory, 0, "recording the written member failed");
     }
-    if (Status added = writer->add({.key = members[i].key, .array = array_ref(*array)});
-        !added.ok()) {
-      result.error = added.error();
-      return;
+    return ok_status();
+  });
+  if (!copied.ok()) {
+    result.error = copied.error();
+    return;  // the writer is dropped uncommitted: OUT is left untouched
+  }
+  if (Status committed = writer->commit(); !committed.ok()) {
+    result.error = committed.error();
+    if (result.error->member != kNoMember && result.error->member < written.size()) {
+      result.error->member = static_cast<uint32_t>(written[result.error->member]);
     }
   }
-  if (Status committed = writer->commit(); !committed.ok()) result.error = committed.error();
 }
 
 }  // namespace
