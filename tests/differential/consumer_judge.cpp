@@ -10,7 +10,7 @@
 // (write_npy_file, or NpzFileWriter keeping deflate when any input member was deflated).
 //
 // Output: {"ok":true,"format":"npy"|"npz","arrays":[{"key","name","descr","shape","fortran",
-// "nbytes","crc32"}],"sanitize":"ok"|"<error_name>"|null} or {"ok":false,"error":"<name>",
+// "nbytes","crc32","crc32_values"}],"sanitize":"ok"|"<error_name>"|null} or {"ok":false,"error":"<name>",
 // "stage":"check"}; a verdict of check that read() does not share is reported as
 // {"ok":false,"error":"<name>","stage":"read"} (the harness fails on it: check and read must agree).
 #include <fcntl.h>
@@ -75,12 +75,48 @@ uint32_t crc32_of(std::span<const std::byte> bytes) {
   return static_cast<uint32_t>(crc);
 }
 
+// Marks the bytes of one element of `dtype` at `base` that hold values: every leaf field at every
+// depth. What is left unmarked is record padding (gaps between fields, NumPy's ('', '|V<n>')
+// entries, bytes after the last field), which np.load of an .npz member does not copy (it
+// assigns field by field into np.empty), so only the value bytes can be compared there.
+// Zero-size fields are skipped, so the work is bounded by the element size.
+void mark_values(const npyguard::DType& dtype, uint64_t base, std::vector<bool>& mask) {
+  if (dtype.kind != npyguard::DTypeKind::Structured) {
+    std::fill(mask.begin() + static_cast<std::ptrdiff_t>(base),
+              mask.begin() + static_cast<std::ptrdiff_t>(base + dtype.itemsize), true);
+    return;
+  }
+  for (const npyguard::Field& field : dtype.fields) {
+    if (field.size == 0) continue;
+    for (uint64_t k = 0; k < field.count; ++k) {
+      mark_values(field.dtype, base + field.offset + k * field.dtype.itemsize, mask);
+    }
+  }
+}
+
+// CRC-32 of the payload with every padding byte read as zero (equal to crc32_of when the dtype
+// has no padding).
+uint32_t crc32_of_values(const npyguard::DType& dtype, std::span<const std::byte> bytes) {
+  if (dtype.kind != npyguard::DTypeKind::Structured || dtype.itemsize == 0 || bytes.empty()) {
+    return crc32_of(bytes);
+  }
+  std::vector<bool> mask(static_cast<size_t>(dtype.itemsize), false);
+  mark_values(dtype, 0, mask);
+  if (std::all_of(mask.begin(), mask.end(), [](bool b) { return b; })) return crc32_of(bytes);
+  std::vector<std::byte> copy(bytes.begin(), bytes.end());
+  for (size_t i = 0; i < copy.size(); ++i) {
+    if (!mask[i % mask.size()]) copy[i] = std::byte{0};
+  }
+  return crc32_of(copy);
+}
+
 struct Entry {
   std::string key;
   std::string name;
   NpyInfo info;
   uint64_t nbytes = 0;
   uint32_t crc = 0;
+  uint32_t crc_values = 0;
 };
 
 std::string array_json(const Entry& e) {
@@ -92,7 +128,8 @@ std::string array_json(const Entry& e) {
   }
   out += "],\"fortran\":";
   out += e.info.fortran_order ? "true" : "false";
-  out += ",\"nbytes\":" + std::to_string(e.nbytes) + ",\"crc32\":" + std::to_string(e.crc) + "}";
+  out += ",\"nbytes\":" + std::to_string(e.nbytes) + ",\"crc32\":" + std::to_string(e.crc) +
+         ",\"crc32_values\":" + std::to_string(e.crc_values) + "}";
   return out;
 }
 
@@ -141,6 +178,7 @@ std::string judge_npy(const std::string& path, const NpyInfo& checked, const std
   entries[0].info = array->info();
   entries[0].nbytes = array->bytes().size();
   entries[0].crc = crc32_of(array->bytes());
+  entries[0].crc_values = crc32_of_values(array->dtype(), array->bytes());
   std::optional<std::string> sanitized;
   if (!out.empty()) {
     const npyguard::Status written = npyguard::write_npy_file(out, npyguard::array_ref(*array));
@@ -173,6 +211,7 @@ std::string judge_npz(const std::string& path, const std::string& out) {
     e.info = array->info();
     e.nbytes = array->bytes().size();
     e.crc = crc32_of(array->bytes());
+    e.crc_values = crc32_of_values(array->dtype(), array->bytes());
     entries.push_back(std::move(e));
     arrays.push_back(std::move(array).value());
   }

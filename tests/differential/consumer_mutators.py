@@ -162,6 +162,7 @@ def build_seeds():
         [("a", by_name["i4_2x3"]), ("b", by_name["c16"])], zipfile.ZIP_STORED)))
     npz.append(("streamed_deflate", _streamed_npz(
         [("x", by_name["u2_compressible"]), ("y", by_name["struct"])], zipfile.ZIP_DEFLATED)))
+    SEED_ARCHIVES[:] = [data for _, data in npz]
     return {"npy": npy, "npz": npz}
 
 
@@ -303,7 +304,7 @@ def _mutate_field_list(rng, fields):
     elif choice == 9:
         del fields[i]
     elif choice == 10:
-        f[0] = f[0].encode("utf-8") if isinstance(f[0], str) else f[0]  # bytes name
+        f[0] = f[0].encode("utf-8", "surrogatepass") if isinstance(f[0], str) else f[0]
     elif choice == 11:
         f[0] = (f[0], f[0]) if isinstance(f[0], str) else (f[0][1], f[0][1])  # title == name
     elif choice == 12:
@@ -496,6 +497,63 @@ def fix_padding(rng, npy):
                                      " " * 10000 + "\n", " " * 70000 + "\n"])
 
 
+# Valid dtypes NumPy writes rarely or spells in one way only: zero sizes, datetime multipliers,
+# long doubles, padding-only and empty records, nested subarrays.
+DESCR_POOL = ["'<M8[1000ms]'", "'<m8[7D]'", "'<M8[1s]'", "'>m8[60s]'", "'<M8[2147483647s]'",
+              "'<M8[as]'", "'<M8[Y]'", "'<m8[3M]'", "'|S0'", "'<U0'", "'|V0'", "[]", "'<f16'",
+              "'>c32'", "'<c8'", "'|b1'", "'>u1'", "'<b1'", "'<S3'", "'>V3'", "'|i1'",
+              "[('a', '<i4', (0,))]", "[('', '|V4')]", "[('a', '<i4'), ('', '|V4')]",
+              "[('a', [('b', '<i2', (2,))], (3,))]", "[('a', [('', '|V4')])]",
+              "[(('t', 'a'), '<i4'), (('u', 'b'), '>f8', (2, 1))]", "[('a', '<i4', (1,))]",
+              "[('a', '<i4', ())]", "[('a', [])]", "[('a', '|V0'), ('b', '|S0')]",
+              "[('a', '<U1', (2,)), ('b', '|b1')]", "'\\x3ci4'", "'\\u003ci4'",
+              "'\\U0000003cf8'", "[('\\x61', '<i4')]"]
+# Field names as header source text: quotes, backslashes, escapes of controls and non-ASCII
+# (raw and escaped), and escapes Python reads but repr never writes (\N, octal, \a, \0).
+NAME_POOL = [r"a'b", r'a"b', r"a\'\"b", r"a\\b", r"a\tb", r"a\nb", r"a\x7fb", r"\xa0", r"\xad",
+             r"\u2028", r"\uffff", r"\U0010ffff", r"\U0001f600", r"e\u0301", r"\u00e9",
+             r"\xe9", r"\x85", " ", "a ", "0", "f0", r"\x41", r"\u0041", r"\U00000041",
+             r"\N{BULLET}", r"\101", r"\a", r"\0", r"\x00", r"\ud800", r"\u00", "\\",
+             "a\tb", "\xa0", "\u00e9", "\x7f", "\u4e2d"]
+
+
+def names_and_dtypes(rng, npy):
+    """A descr from DESCR_POOL, or a record whose field names come from NAME_POOL."""
+    body = npy.seed_header
+    if rng.random() < 0.5:
+        descr = rng.choice(DESCR_POOL)
+    else:
+        names = [rng.choice(NAME_POOL) for _ in range(rng.choice([1, 1, 2, 3]))]
+        quote = rng.choice(["'", '"'])
+        descr = "[" + ", ".join("(%s%s%s, '<i%d')" % (quote, n.replace(quote, "\\" + quote)
+                                                      if rng.random() < 0.7 else n, quote,
+                                                      rng.choice([1, 2, 4]))
+                                for n in names) + "]"
+    shape = repr(tuple(body["shape"])) if rng.random() < 0.7 else rng.choice(
+        ["()", "(0,)", "(1,)", "(2, 0)", "(3,)"])
+    npy.header = "{'descr': %s, 'fortran_order': %s, 'shape': %s, }" % (
+        descr, rng.choice(["False", "True"]), shape)
+    npy.encoding = "utf-8" if npy.major == 3 else "latin-1"
+    fix_padding(rng, npy)
+    resize_payload(rng, npy)
+
+
+DIM_POOL = [0, 1, 2, 3, 2**31 - 1, 2**31, 2**32, 2**40, 2**62, 2**63 - 1, 2**63]
+
+
+def extreme_shapes(rng, npy):
+    """Shapes whose product is zero or wraps: huge dimensions next to a 0, or alone."""
+    dims = [rng.choice(DIM_POOL) for _ in range(rng.choice([1, 2, 2, 3, 4]))]
+    if rng.random() < 0.6:
+        dims[rng.randrange(len(dims))] = 0
+    d = dict(npy.seed_header)
+    descr = d["descr"] if rng.random() < 0.6 else rng.choice(["|S0", "|V0", "<U0", []])
+    npy.header = "{'descr': %r, 'fortran_order': %s, 'shape': %r, }" % (
+        descr, rng.choice(["False", "True"]), tuple(dims))
+    fix_padding(rng, npy)
+    resize_payload(rng, npy)
+
+
 def mutate_npy_bytes(rng, data):
     """(bytes, description) of one structure-aware mutation of a .npy file."""
     npy = Npy(data)
@@ -503,7 +561,7 @@ def mutate_npy_bytes(rng, data):
     for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
         family = rng.choices(
             ["rebuild", "tokens", "header_byte", "version", "hlen", "magic", "padding", "payload",
-             "encoding"], weights=[30, 14, 8, 6, 6, 2, 8, 10, 4])[0]
+             "encoding", "names", "dims"], weights=[30, 14, 8, 6, 6, 2, 8, 10, 4, 10, 4])[0]
         what.append(family)
         if family == "rebuild":
             npy.header = rebuild_header(rng, npy.header, npy.seed_header)
@@ -550,6 +608,10 @@ def mutate_npy_bytes(rng, data):
                 npy.payload = bytes(b[:len(npy.payload)])
             else:
                 resize_payload(rng, npy)
+        elif family == "names":
+            names_and_dtypes(rng, npy)
+        elif family == "dims":
+            extreme_shapes(rng, npy)
         elif family == "encoding":
             # Non-ASCII text in the header under every version: latin-1 in 1.0/2.0 decodes
             # differently from UTF-8 in 3.0.
@@ -655,7 +717,9 @@ class Member:
         self.iattr = 0
         self.eattr = 0o600 << 16
         self.local_zip64 = "none"    # none | real (real 32-bit sizes + extra) | sentinel
-        self.central_zip64 = False   # sizes/offset in a ZIP64 extra in the central entry
+        self.central_zip64 = False   # sizes/offset in a ZIP64 extra in the central entry (True:
+        #                              all three; a tuple: those fields only)
+        self.central_zip64_all = False  # list all three values whatever the sentinels say
         self.descriptor = None       # None | "sig32" | "sig64" | "nosig32" | "nosig64"
         self.gap_after = b""
 
@@ -791,8 +855,13 @@ def layout(arc):
               "iattr": m.iattr, "eattr": m.eattr, "offset": offsets[i]}
         extra = m.central_extra
         if m.central_zip64:
-            extra = zip64_extra([len(m.raw), len(m.data), offsets[i]]) + extra
-            cv["usize"] = cv["csize"] = cv["offset"] = U32_MAX
+            values = {"usize": len(m.raw), "csize": len(m.data), "offset": offsets[i]}
+            chosen = m.central_zip64 if isinstance(m.central_zip64, tuple) else tuple(values)
+            listed = tuple(values) if getattr(m, "central_zip64_all", False) else chosen
+            extra = zip64_extra([values[f] for f in ("usize", "csize", "offset")
+                                 if f in listed]) + extra
+            for f in chosen:
+                cv[f] = U32_MAX
         cv["nlen"], cv["xlen"] = len(name), len(extra)
         emit(Record("central", i, CENTRAL_FIELDS, cv, name + extra + m.comment))
     cd_size = pos - cd_start
@@ -879,7 +948,7 @@ def reorder(rng, arc):
         rng.shuffle(order)
         arc.central_order = order
         return "order:central_shuffled"
-    if roll == 2:
+    if roll == 2 and order:
         arc.central_order = order + [rng.choice(order)]
         return "order:central_duplicate"
     if roll == 3:
@@ -1089,6 +1158,47 @@ def add_member(rng, arc):
     return "add:%d" % roll
 
 
+def zip64_end(rng, arc):
+    """ZIP64 end record and locator: present, with sentinels in the end record or not, with
+    extensible data, or a second record hidden before the real one."""
+    arc.zip64_end = True
+    roll = rng.randrange(5)
+    if roll == 0:
+        arc.end_sentinels = True
+    elif roll == 1:
+        arc.zip64_extensible = rng.choice([b"\x00" * 4, b"\x00" * 56, SIG_ZIP64_END + bytes(52)])
+    elif roll == 2:
+        # Bytes before the record that look like another ZIP64 end record.
+        arc.between_cd_end = SIG_ZIP64_END + struct.pack("<Q", 44) + bytes(44)
+    elif roll == 3:
+        arc.end_sentinels = rng.random() < 0.5
+        arc.zip64_extensible = b""
+    return "zip64_end:%d" % roll
+
+
+def zip64_partial(rng, arc):
+    """ZIP64 extras with only some of the 32-bit fields set to the sentinel: APPNOTE 4.5.3 puts
+    only those fields in the extra, in the order usize, csize, offset (what zipfile reads);
+    a writer that always puts all of them would make readers disagree."""
+    if not arc.members:
+        return "zip64_partial:none"
+    m = rng.choice(arc.members)
+    fields = [f for f in ("usize", "csize", "offset") if rng.random() < 0.5] or ["csize"]
+    m.central_zip64 = tuple(fields)
+    m.central_zip64_all = rng.random() < 0.3  # all three values whatever the sentinels say
+    return "zip64_partial:" + ",".join(fields) + (":all" if m.central_zip64_all else "")
+
+
+def concatenate(rng, arc, seeds_npz=None):
+    """Another complete archive before or after this one (zipfile finds one of them)."""
+    other = rng.choice(SEED_ARCHIVES) if SEED_ARCHIVES else b""
+    if rng.random() < 0.5:
+        arc.trailing = other
+        return "concat:after"
+    arc.prefix = other
+    return "concat:before"
+
+
 def empty(rng, arc):
     arc.members = []
     arc.central_order = None
@@ -1096,7 +1206,9 @@ def empty(rng, arc):
 
 
 STRUCTURAL = [(rename, 12), (reorder, 8), (gaps, 6), (comments, 5), (extras, 10),
-              (descriptors, 8), (compression, 10), (member_data, 30), (add_member, 4), (empty, 1)]
+              (descriptors, 8), (compression, 10), (member_data, 30), (add_member, 4), (empty, 1),
+              (zip64_end, 6), (zip64_partial, 5), (concatenate, 2)]
+SEED_ARCHIVES = []
 
 
 def field_override(rng, items):

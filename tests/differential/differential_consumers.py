@@ -45,6 +45,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import warnings
@@ -66,7 +67,12 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_SKIP = 0, 1, 2, 77
 NUMPY_EXTRA_ADDRESS_SPACE = 2 << 30   # bytes a worker may map beyond what it holds at start
 DEFAULT_TIMEOUT = 10.0                # seconds per case for NumPy, and for the judge
 BATCH = 64                            # cases per judge round trip
-WORKER_SILENCE_LIMIT = 300.0          # seconds without a report before a worker is killed
+WORKER_SILENCE_LIMIT = 120.0          # seconds without a report before a worker is killed
+# A case NumPy spends this much longer than --timeout on is stuck in C code the alarm cannot
+# interrupt (a loop over 2**40 zero-size elements): the worker's watchdog thread ends the
+# process with EXIT_WORKER_HUNG and the main process judges the case as "NumPy refuses".
+HARD_TIMEOUT_GRACE = 5.0
+EXIT_WORKER_HUNG = 75
 MAX_LISTED_FAILURES = 40
 
 
@@ -95,9 +101,18 @@ def header_fortran(fp):
 
 
 def array_info(arr, fortran):
+    """crc32: of the raw bytes; crc32_values: of the bytes with record padding zeroed (NpzFile
+    reads members into np.empty field by field, so padding holds whatever memory held)."""
     raw = arr.tobytes(order="A")
+    crc = zlib.crc32(raw) & 0xFFFFFFFF
+    values = crc
+    if arr.dtype.names is not None and len(raw):
+        order = "F" if arr.flags.f_contiguous and not arr.flags.c_contiguous else "C"
+        clean = np.zeros(arr.shape, arr.dtype, order=order)
+        clean[...] = arr
+        values = zlib.crc32(clean.tobytes(order="A")) & 0xFFFFFFFF
     return {"descr": descr_repr(arr.dtype), "shape": list(arr.shape), "fortran": fortran,
-            "nbytes": len(raw), "crc32": zlib.crc32(raw) & 0xFFFFFFFF}
+            "nbytes": len(raw), "crc32": crc, "crc32_values": values}
 
 
 def numpy_view(path, keys, timeout):
@@ -212,11 +227,16 @@ class Judge:
 # Comparison
 # ==========================================================================
 
-def compare_arrays(where, ng, npv):
+ARRAY_FIELDS = ("descr", "shape", "fortran", "nbytes", "crc32")
+# Archive members: np.load leaves record padding uninitialised, so padding is not compared.
+MEMBER_FIELDS = ("descr", "shape", "fortran", "nbytes", "crc32_values")
+
+
+def compare_arrays(where, ng, npv, fields):
     problems = []
     if npv.get("raw"):
         return [f"{where}: NumPy returns raw bytes, npyguard an array"]
-    for field in ("descr", "shape", "fortran", "nbytes", "crc32"):
+    for field in fields:
         if ng[field] != npv[field]:
             problems.append(f"{where}: {field} npyguard {ng[field]!r} NumPy {npv[field]!r}")
     return problems
@@ -254,7 +274,7 @@ def judge_case(ng, npv, out_view):
     if ng["format"] != npv["format"]:
         return "fail", [f"format npyguard {ng['format']} NumPy {npv['format']}"]
     if ng["format"] == "npy":
-        problems += compare_arrays("array", ng["arrays"][0], npv["arrays"][""])
+        problems += compare_arrays("array", ng["arrays"][0], npv["arrays"][""], ARRAY_FIELDS)
     else:
         keys = [a["key"] for a in ng["arrays"]]
         if keys != npv["files"]:
@@ -263,7 +283,8 @@ def judge_case(ng, npv, out_view):
             if npv["names"][a["key"]] != a["name"]:
                 problems.append(f"key {a['key']!r}: NpzFile reads member "
                                 f"{npv['names'][a['key']]!r}, npyguard {a['name']!r}")
-            problems += compare_arrays(f"key {a['key']!r}", a, npv["arrays"][a["key"]])
+            problems += compare_arrays(f"key {a['key']!r}", a, npv["arrays"][a["key"]],
+                                       MEMBER_FIELDS)
         if npv["testzip"] is not None:
             problems.append(f"zipfile testzip() reports {npv['testzip']!r}")
     if ng["sanitize"] is not None:
@@ -281,7 +302,8 @@ def judge_case(ng, npv, out_view):
                 if original is None or original.get("raw") or info.get("raw"):
                     problems.append(f"sanitize output key {key!r} has no array in the input")
                     continue
-                for field in ("descr", "shape", "fortran", "nbytes", "crc32"):
+                fields = ARRAY_FIELDS if out_view["format"] == "npy" else MEMBER_FIELDS
+                for field in fields:
                     if info[field] != original[field]:
                         problems.append(f"sanitize output key {key!r}: {field} {info[field]!r},"
                                         f" input {original[field]!r}")
@@ -312,6 +334,16 @@ def worker_main(args, worker, jobs, conn):
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     signal.signal(signal.SIGALRM, _on_alarm)
+    started = [None]  # monotonic start of the NumPy work on the current case
+
+    def watchdog():
+        while True:
+            time.sleep(0.5)
+            t = started[0]
+            if t is not None and time.monotonic() - t > 2 * args.timeout + HARD_TIMEOUT_GRACE:
+                os._exit(EXIT_WORKER_HUNG)
+
+    threading.Thread(target=watchdog, daemon=True).start()
     seeds = mutators.build_seeds() if any(p is None for _, p in jobs) else None
     scratch = os.path.join(args.scratch, f"w{worker}")
     os.makedirs(scratch, exist_ok=True)
@@ -339,7 +371,8 @@ def worker_main(args, worker, jobs, conn):
         verdicts = judge.run([(p, o) for _, p, o, _ in batch])
         for (case, path, out, what), ng in zip(batch, verdicts):
             with open(current, "w") as f:
-                f.write(f"{case}\t{path}\t{what}\n")
+                f.write(json.dumps({"case": case, "path": path, "what": what, "npyguard": ng}))
+            started[0] = time.monotonic()
             if args.break_judge and ng.get("ok") and ng["arrays"]:
                 ng["arrays"][0]["crc32"] ^= 1  # the demonstration that a wrong verdict fails
             keys = [a["key"] for a in ng["arrays"]] if ng.get("ok") else None
@@ -348,6 +381,7 @@ def worker_main(args, worker, jobs, conn):
             if ng.get("ok") and ng.get("sanitize") == "ok" and npv["ok"]:
                 out_keys = keys if npv["format"] == "npz" else None
                 out_view = numpy_view(out, out_keys, args.timeout)
+            started[0] = None
             outcome, problems = judge_case(ng, npv, out_view)
             record = None
             if outcome == "fail":
@@ -363,7 +397,11 @@ def worker_main(args, worker, jobs, conn):
 
 def keep_failure(args, case, path, record):
     os.makedirs(args.failures, exist_ok=True)
-    stem = os.path.join(args.failures, f"{args.seed}-{case:08d}")
+    what = record.get("what") or ""
+    if what.startswith("replay:"):
+        stem = os.path.join(args.failures, "replay-" + os.path.splitext(what[7:])[0])
+    else:
+        stem = os.path.join(args.failures, f"{args.seed}-{case:08d}")
     suffix = os.path.splitext(path)[1]
     shutil.copyfile(path, stem + suffix)
     with open(stem + ".txt", "w", encoding="utf-8", errors="backslashreplace") as f:
@@ -381,6 +419,7 @@ class Totals:
         self.strict = collections.Counter()
         self.both_refuse = collections.Counter()
         self.documented = collections.Counter()
+        self.numpy_crashes = collections.Counter()
         self.accepted = collections.Counter()
         self.family = collections.defaultdict(collections.Counter)
         self.failures = []
@@ -440,8 +479,10 @@ def run_workers(args, jobs_per_worker, totals):
                 continue
             del live[conn]
             state["proc"].join()
+            code = state["proc"].exitcode
             restart_after_crash(args, state, totals, spawn,
-                                f"worker died (exit {state['proc'].exitcode})")
+                                "NumPy hung in C code" if code == EXIT_WORKER_HUNG
+                                else f"NumPy process died (exit {code})")
         for conn, state in list(live.items()):
             if now - state["last"] > WORKER_SILENCE_LIMIT:
                 state["proc"].kill()
@@ -451,22 +492,28 @@ def run_workers(args, jobs_per_worker, totals):
 
 
 def restart_after_crash(args, state, totals, spawn, why):
-    """The case in flight is a failure (NumPy or the judge took the process down); the rest of
-    the worker's cases go to a fresh worker."""
+    """The worker died or hung on the case in flight (NumPy's side: the judge runs in its own
+    process). That is NumPy refusing the file: a failure only when npyguard accepted it. The
+    rest of the worker's cases go to a fresh worker."""
     current = os.path.join(args.scratch, f"w{state['worker']}", "current")
-    case, path, what = None, None, "?"
     try:
         with open(current) as f:
-            case_text, path, what = f.read().rstrip("\n").split("\t")
-            case = int(case_text)
+            flight = json.load(f)
     except (OSError, ValueError):
-        pass
+        flight = {"case": None, "path": None, "what": "?", "npyguard": None}
+    case, path, ng = flight["case"], flight["path"], flight["npyguard"]
     jobs = state["jobs"]
     ids = [c for c, _ in jobs]
-    record = {"case": case, "what": what, "problems": [why], "npyguard": None, "numpy": None}
-    if path and os.path.exists(path):
-        keep_failure(args, case if case is not None else 0, path, record)
-    totals.add(("case", case, what, "fail", None, None, False, record))
+    if ng is not None and not ng.get("ok") and ng.get("stage") != "read":
+        totals.add(("case", case, flight["what"], "both_refuse", ng.get("error"), None, False,
+                    None))
+        totals.numpy_crashes[why] += 1
+    else:
+        record = {"case": case, "what": flight["what"], "npyguard": ng, "numpy": None,
+                  "problems": [f"npyguard accepts, NumPy refuses: {why}" if ng else why]}
+        if path and os.path.exists(path):
+            keep_failure(args, case if case is not None else 0, path, record)
+        totals.add(("case", case, flight["what"], "fail", None, None, False, record))
     rest = jobs[ids.index(case) + 1:] if case in ids else []
     if rest:
         spawn(state["worker"], rest)
@@ -479,7 +526,8 @@ def report(args, totals, elapsed, n_cases):
           f"{args.workers} workers) in {elapsed:.1f} s")
     print(f"  both accept and agree: {o['agree']}  (npyguard accepts: "
           + ", ".join(f"{k} {v}" for k, v in sorted(totals.accepted.items())) + ")")
-    print(f"  both refuse: {o['both_refuse']}")
+    print(f"  both refuse: {o['both_refuse']}" + "".join(
+        f"  (NumPy: {k} {v})" for k, v in sorted(totals.numpy_crashes.items())))
     print(f"  npyguard refuses, NumPy accepts (strictness): {o['strict']}")
     for code, count in totals.strict.most_common():
         print(f"      {count:7d}  {code}")
