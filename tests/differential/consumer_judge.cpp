@@ -10,11 +10,12 @@
 // (write_npy_file, or NpzFileWriter keeping deflate when any input member was deflated).
 //
 // Output: {"ok":true,"format":"npy"|"npz","arrays":[{"key","name","descr","shape","fortran",
-// "nbytes","crc32","crc32_values"}],"sanitize":"ok"|"<error_name>"|null} or {"ok":false,"error":"<name>",
-// "stage":"check"}; a verdict of check that read() does not share is reported as
-// {"ok":false,"error":"<name>","stage":"read"} (the harness fails on it: check and read must agree).
+// "nbytes","crc32","crc32_values"}],"sanitize":"ok"|"<error_name>"|null}, or
+// {"ok":false,"error":"<name>","stage":"check",...}. A file check accepts but read() refuses (or
+// reads with other metadata) is {"ok":false,...,"stage":"read"}: the harness fails on it.
 #include <fcntl.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
@@ -26,8 +27,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <zlib.h>
 
 #include "npyguard/npyguard.h"
 
@@ -169,7 +168,8 @@ std::string accepted(std::string_view format, const std::vector<Entry>& entries,
 
 std::string judge_npy(const std::string& path, const NpyInfo& checked, const std::string& out) {
   const npyguard::Limits limits;
-  npyguard::Result<Array> array = npyguard::read_npy_file(path, limits, npyguard::FileAccess::Pread);
+  npyguard::Result<Array> array =
+      npyguard::read_npy_file(path, limits, npyguard::FileAccess::Pread);
   if (!array.ok()) return refusal(array.error(), "read");
   if (!same_metadata(checked, array->info())) {
     return "{\"ok\":false,\"error\":\"check_read_metadata_differ\",\"stage\":\"read\"}";
@@ -182,7 +182,8 @@ std::string judge_npy(const std::string& path, const NpyInfo& checked, const std
   std::optional<std::string> sanitized;
   if (!out.empty()) {
     const npyguard::Status written = npyguard::write_npy_file(out, npyguard::array_ref(*array));
-    sanitized = written.ok() ? std::string("ok") : std::string(npyguard::error_name(written.error().code));
+    sanitized =
+        written.ok() ? std::string("ok") : std::string(npyguard::error_name(written.error().code));
   }
   return accepted("npy", entries, sanitized);
 }
@@ -234,7 +235,8 @@ std::string judge_npz(const std::string& path, const std::string& out) {
       }
       if (status.ok()) status = writer->commit();
     }
-    sanitized = status.ok() ? std::string("ok") : std::string(npyguard::error_name(status.error().code));
+    sanitized =
+        status.ok() ? std::string("ok") : std::string(npyguard::error_name(status.error().code));
   }
   return accepted("npz", entries, sanitized);
 }

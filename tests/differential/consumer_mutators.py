@@ -249,7 +249,9 @@ def descr_spellings(rng, descr):
                 "(" + repr(descr) + ", ())", "(" + repr(descr) + ", (2,))",
                 "(" + repr(descr) + ", 2)", "[('f0', " + repr(descr) + ")]",
                 "'" + "".join("\\x%02x" % ord(c) for c in descr) + "'", "u" + repr(descr),
-                repr(descr)[:-1] + "' '" + "'", "b" + repr(descr)]
+                repr(descr)[:-1] + "' '" + "'", "b" + repr(descr),
+                "{'names': ['f0'], 'formats': [%r]}" % descr, "[(%r,)]" % descr,
+                "(%r, [('f0', %r)])" % (descr, descr)]
         try:
             dt = np.dtype(descr)
             out += [repr(dt.name), repr(dt.char), repr(np.dtype(dt.str).str),
@@ -259,10 +261,6 @@ def descr_spellings(rng, descr):
     elif isinstance(descr, list):
         out += [mutate_field_list(rng, descr) for _ in range(3)]
     return out
-
-
-def _literal(value):
-    return repr(value)
 
 
 def mutate_field_list(rng, fields):
@@ -317,7 +315,8 @@ def _mutate_field_list(rng, fields):
 SHAPE_ITEM_SPELLINGS = ["{n}", "0{n}", "{n}L", "+{n}", "-{n}", "-0", "0x{n}", "{n}_0", "{n}.0",
                         "True", "False", " {n} ", "{n}l", "00", "2147483648", "4294967296",
                         "9223372036854775807", "9223372036854775808", "18446744073709551616",
-                        "(1)", "int({n})", "{n}j", "-1", "1e3", "\t{n}"]
+                        "(1)", "int({n})", "{n}j", "-1", "1e3", "\t{n}", "{n} L", "{n}LL",
+                        "0o{n}", "0b1", "{n}.", "-{n}L", "\u0661", "{n}\x00"]
 
 
 def shape_spellings(rng, shape):
@@ -604,7 +603,8 @@ def mutate_npy_bytes(rng, data):
             elif op == 3 and npy.payload:
                 b = bytearray(npy.payload)  # a UCS-4 surrogate or > U+10FFFF, or a bool 2
                 j = rng.randrange(len(b) // 4 + 1) * 4
-                b[j:j + 4] = rng.choice([b"\x00\xd8\x00\x00", b"\x00\x00\x11\x00", b"\x02\x00\x00\x00"])
+                b[j:j + 4] = rng.choice([b"\x00\xd8\x00\x00", b"\x00\x00\x11\x00",
+                                         b"\x02\x00\x00\x00"])
                 npy.payload = bytes(b[:len(npy.payload)])
             else:
                 resize_payload(rng, npy)
@@ -753,7 +753,7 @@ def parse_archive(data):
         infos = zf.infolist()
         arc.comment = zf.comment
     end = data.rfind(SIG_END)
-    if data.rfind(SIG_ZIP64_LOCATOR, 0, end) >= 0 and data.rfind(SIG_ZIP64_LOCATOR, 0, end) == end - 20:
+    if end >= 20 and data[end - 20:end - 16] == SIG_ZIP64_LOCATOR:
         arc.zip64_end = True
     for info in infos:
         m = Member()
@@ -793,7 +793,8 @@ class Record:
     """One packed record: its field table, values, and the variable bytes that follow."""
 
     def __init__(self, kind, index, fields, values, tail=b""):
-        self.kind, self.index, self.fields, self.values, self.tail = kind, index, fields, values, tail
+        self.kind, self.index, self.fields = kind, index, fields
+        self.values, self.tail = values, tail
 
     def bytes(self):
         return _pack(self.fields, self.values) + self.tail
@@ -951,7 +952,7 @@ def reorder(rng, arc):
     if roll == 2 and order:
         arc.central_order = order + [rng.choice(order)]
         return "order:central_duplicate"
-    if roll == 3:
+    if roll == 3 and order:
         order = order[:]
         del order[rng.randrange(len(order))]
         arc.central_order = order
@@ -1221,7 +1222,8 @@ def field_override(rng, items):
     name = rng.choice(names)
     fmt = dict(r.fields)[name]
     if fmt == "4s":
-        r.values[name] = mutate_bytes(rng, r.values[name], 1, [0x50, 0x4B, 0, 1, 2, 5, 6, 7, 8])[:4].ljust(4, b"\0")
+        sig = mutate_bytes(rng, r.values[name], 1, [0x50, 0x4B, 0, 1, 2, 5, 6, 7, 8])
+        r.values[name] = sig[:4].ljust(4, b"\0")
         return "field:%s.sig" % r.kind
     v = r.values[name]
     peers = [p.values[name] for p in records if p is not r and name in p.values

@@ -344,6 +344,7 @@ def worker_main(args, worker, jobs, conn):
                 os._exit(EXIT_WORKER_HUNG)
 
     threading.Thread(target=watchdog, daemon=True).start()
+    warnings.simplefilter("ignore")  # SyntaxWarnings of literal_eval on mutated headers
     seeds = mutators.build_seeds() if any(p is None for _, p in jobs) else None
     scratch = os.path.join(args.scratch, f"w{worker}")
     os.makedirs(scratch, exist_ok=True)
@@ -373,8 +374,6 @@ def worker_main(args, worker, jobs, conn):
             with open(current, "w") as f:
                 f.write(json.dumps({"case": case, "path": path, "what": what, "npyguard": ng}))
             started[0] = time.monotonic()
-            if args.break_judge and ng.get("ok") and ng["arrays"]:
-                ng["arrays"][0]["crc32"] ^= 1  # the demonstration that a wrong verdict fails
             keys = [a["key"] for a in ng["arrays"]] if ng.get("ok") else None
             npv = numpy_view(path, keys, args.timeout)
             out_view = None
@@ -563,7 +562,6 @@ def main(argv):
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     parser.add_argument("--replay", action="append", default=[], metavar="DIR")
     parser.add_argument("--verbose", "-v", action="store_true")
-    parser.add_argument("--break-judge", action="store_true", help=argparse.SUPPRESS)
     try:
         args = parser.parse_args(argv)
     except SystemExit:
