@@ -506,7 +506,10 @@ DESCR_POOL = ["'<M8[1000ms]'", "'<m8[7D]'", "'<M8[1s]'", "'>m8[60s]'", "'<M8[214
               "[(('t', 'a'), '<i4'), (('u', 'b'), '>f8', (2, 1))]", "[('a', '<i4', (1,))]",
               "[('a', '<i4', ())]", "[('a', [])]", "[('a', '|V0'), ('b', '|S0')]",
               "[('a', '<U1', (2,)), ('b', '|b1')]", "'\\x3ci4'", "'\\u003ci4'",
-              "'\\U0000003cf8'", "[('\\x61', '<i4')]"]
+              "'\\U0000003cf8'", "[('\\x61', '<i4')]", "[('a', '|S0', (2,))]",
+              "[('a', '<U0', ())]", "[('a', '|V0', (1,))]", "[('a', '<i4', (0, 2147483648))]",
+              "[('a', '<i4', (2147483647, 0))]",
+              "[('a', '|u1', %r)]" % ((1,) * 33,), "[('a', [('b', '|S0')], (2,))]"]
 # Field names as header source text: quotes, backslashes, escapes of controls and non-ASCII
 # (raw and escaped), and escapes Python reads but repr never writes (\N, octal, \a, \0).
 NAME_POOL = [r"a'b", r'a"b', r"a\'\"b", r"a\\b", r"a\tb", r"a\nb", r"a\x7fb", r"\xa0", r"\xad",
