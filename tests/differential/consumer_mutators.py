@@ -527,10 +527,18 @@ def names_and_dtypes(rng, npy):
     else:
         names = [rng.choice(NAME_POOL) for _ in range(rng.choice([1, 1, 2, 3]))]
         quote = rng.choice(["'", '"'])
-        descr = "[" + ", ".join("(%s%s%s, '<i%d')" % (quote, n.replace(quote, "\\" + quote)
-                                                      if rng.random() < 0.7 else n, quote,
-                                                      rng.choice([1, 2, 4]))
-                                for n in names) + "]"
+
+        def spelled(n):
+            text = n.replace(quote, "\\" + quote) if rng.random() < 0.7 else n
+            return quote + text + quote
+
+        fields = []
+        for n in names:
+            name = spelled(n)
+            if rng.random() < 0.25:  # (title, name), the title from the same pool
+                name = "(%s, %s)" % (spelled(rng.choice(NAME_POOL)), name)
+            fields.append("(%s, '<i%d')" % (name, rng.choice([1, 2, 4])))
+        descr = "[" + ", ".join(fields) + "]"
     shape = repr(tuple(body["shape"])) if rng.random() < 0.7 else rng.choice(
         ["()", "(0,)", "(1,)", "(2, 0)", "(3,)"])
     npy.header = "{'descr': %s, 'fortran_order': %s, 'shape': %s, }" % (
