@@ -412,6 +412,7 @@ def worker_main(args, worker, jobs, conn):
             tag = problems[0] if outcome == "documented" else ng.get("error")
             conn.send(("case", case, what, outcome, tag if outcome != "agree" else None,
                        ng.get("format") if ng.get("ok") else None, npv["ok"], record))
+            os.unlink(current)  # a crash from here on is not this case's
     judge.stop()
     conn.send(("done",))
 
