@@ -52,6 +52,8 @@ constexpr std::array<UnitName, 13> kUnitNames = {{
 // Decimal digits of a size or multiplier inside a type string. Ten digits cover INT32_MAX; the
 // value is range-checked afterwards.
 constexpr size_t kMaxTypeDigits = 10;
+// Largest subarray dimension: NumPy stores each one in a C int.
+constexpr uint64_t kMaxSubarrayDim = 2147483647;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
@@ -414,6 +416,11 @@ class StructuredParser {
         }
         if (dim.negative) {
           return error_at(ErrorCode::NegativeDimension, dim.offset, "negative subarray dimension");
+        }
+        // NumPy keeps subarray dimensions in a C int, whatever the element size.
+        if (dim.integer > kMaxSubarrayDim) {
+          return error_at(ErrorCode::DtypeBadField, dim.offset,
+                          "subarray dimension above 2^31 - 1 (NumPy keeps it in a C int)");
         }
         field.shape.push_back(dim.integer);
       }

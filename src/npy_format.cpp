@@ -145,6 +145,21 @@ Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::
     return error_at(ErrorCode::SizeOverflow, fields.shape_offset,
                     "shape x itemsize overflows int64");
   }
+  // np.load then gives the data its shape (reversed for Fortran order) multiplying the
+  // dimensions in that order with an int64 overflow check that a later 0 does not undo: for a
+  // type of size 0, (3, 2^62, 0) is refused there and (0, 3, 2^62) is not. (With an item size
+  // of 1 or more the check above is stricter.)
+  uint64_t reshaped = 1;
+  for (size_t i = 0; i < fields.shape.size() && reshaped != 0; ++i) {
+    const uint64_t dim = fields.shape[fields.fortran_order ? fields.shape.size() - 1 - i : i];
+    const auto product = checked_mul(reshaped, dim);
+    if (!product || *product > kInt64Max) {
+      return error_at(ErrorCode::SizeOverflow, fields.shape_offset,
+                      "dimensions before the first 0 multiply past int64 (NumPy's reshape "
+                      "refuses it even for an empty array)");
+    }
+    reshaped = *product;
+  }
   if (*nbytes > limits.max_array_bytes) {
     return error_at(ErrorCode::ArrayTooLarge, fields.shape_offset,
                     "declared array size exceeds max_array_bytes");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "npyguard/npy.h"
+#include "npyguard/npz.h"
 #include "payload_scan.h"
 #include "support/bytes.h"
 #include "support/catch.h"
@@ -412,4 +413,40 @@ TEST_CASE("NumPy-written forms once refused are read as NumPy reads them", "[npy
   REQUIRE(bytes_title.ok());
   CHECK(bytes_title->dtype().fields.at(1).title ==
         std::optional<std::string>(std::string("\x00\xff'\"\\\t", 6)));
+}
+
+TEST_CASE("consumer differentials: shapes NumPy's reshape and subarrays refuse",
+          "[npy][differential]") {
+  const std::string dir = std::string(NPYGUARD_SOURCE_DIR) + "/corpus/regressions/differential/";
+  // A type of size 0 with dimensions that multiply past int64 before the 0, in NumPy's order
+  // (reversed for Fortran order).
+  for (const char* name : {"2026-12-02-zero-itemsize-dim-product-overflow-c.npy",
+                           "2026-12-02-zero-itemsize-dim-product-overflow-fortran.npy"}) {
+    INFO(name);
+    const auto refused = validate_npy_file(dir + name);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::SizeOverflow);
+  }
+  const auto archive = NpzArchive::open_file(
+      dir + "2026-12-02-zero-itemsize-dim-product-overflow-member.npz");
+  REQUIRE(archive.ok());
+  CHECK(archive->validate_all().error().code == ErrorCode::SizeOverflow);
+  // A zero-size field whose subarray dimension does not fit NumPy's C int.
+  const auto wide = validate_npy_file(dir + "2026-12-02-zero-size-subarray-dim-above-int32.npy");
+  REQUIRE_FALSE(wide.ok());
+  CHECK(wide.error().code == ErrorCode::DtypeBadField);
+  // The same dimensions after the 0 are fine, as in NumPy: (0, 3, 2^62) of |V0.
+  const std::string header = "{'descr': '|V0', 'fortran_order': False, 'shape': (0, 3, "
+                             "4611686018427387904), }";
+  Bytes file = {std::byte{0x93}, std::byte{'N'}, std::byte{'U'}, std::byte{'M'},
+                std::byte{'P'},  std::byte{'Y'}, std::byte{1},   std::byte{0}};
+  std::string padded = header;
+  padded.append(64 - (10 + padded.size() + 1) % 64, ' ');
+  padded += '\n';
+  file.push_back(static_cast<std::byte>(padded.size() & 0xFF));
+  file.push_back(static_cast<std::byte>(padded.size() >> 8));
+  for (char c : padded) file.push_back(static_cast<std::byte>(c));
+  const auto fine = read_npy(file);
+  if (!fine.ok()) FAIL(describe(fine.error()));
+  CHECK(fine->info().count == 0);
 }
