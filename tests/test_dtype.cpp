@@ -293,7 +293,9 @@ TEST_CASE("structured dtype rejections", "[dtype]") {
       {"[('a', '<f8', (1000000000,))]", ErrorCode::DtypeItemsizeOverflow},
       {"[('a', '|V2000000000'), ('b', '|V2000000000')]", ErrorCode::DtypeItemsizeOverflow},
       {"[('a', '<f8', (65536, 65536))]", ErrorCode::DtypeItemsizeOverflow},
-      {"[('a', '<f8', (4294967296, 4294967296, 4294967296))]", ErrorCode::DtypeItemsizeOverflow},
+      {"[('a', '<f8', (4294967296, 4294967296, 4294967296))]", ErrorCode::DtypeBadField},
+      {"[('a', '<f8', (2147483647, 2147483647, 2147483647))]", ErrorCode::DtypeItemsizeOverflow},
+      {"[('a', '|V0', (0, 2147483648))]", ErrorCode::DtypeBadField},
       {"[('a', 'float64')]", ErrorCode::DtypeNonCanonical},
   };
   for (const auto& c : cases) {
