@@ -1,12 +1,15 @@
 // fuzz_zip: the ZIP directory reader alone (end records, ZIP64, central and local headers,
 // descriptors, tiling); nothing is decompressed. Accepted directories must describe member ranges
 // that tile the input up to the central directory. The last byte (the ZIP comment's) chooses the
-// lowered limits (fuzz_support.h); the cost invariant holds.
+// lowered limits (fuzz_support.h); the cost invariant holds. An accepted directory must also pass
+// the stream screen (NpzStreamScreen) fed in input-chosen chunks.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
 #include "fuzz_support.h"
 #include "npyguard/limits.h"
+#include "npyguard/npz.h"
 #include "source.h"
 #include "zip_reader.h"
 
@@ -38,6 +41,15 @@ void run(const uint8_t* data, size_t size) {
   }
   // Tiling: the member ranges cover exactly the bytes before the central directory.
   NPYGUARD_FUZZ_ASSERT(covered == directory->directory_offset);
+  // The stream screen (standard input) never refuses an archive whose directory the reader
+  // accepts, whatever the chunking.
+  npyguard::NpzStreamScreen screen(limits);
+  const auto input = fuzz_bytes(data, size);
+  const size_t chunk = size % 61 + 1;
+  for (size_t at = 0; at < size; at += chunk) {
+    NPYGUARD_FUZZ_ASSERT(screen.feed(input.subspan(at, std::min(chunk, size - at))).ok());
+  }
+  NPYGUARD_FUZZ_ASSERT(screen.finish().ok());
 }
 
 }  // namespace
