@@ -431,8 +431,9 @@ class StructuredParser {
     // size, which it refuses ("invalid itemsize in generic type tuple"), even for a shape ().
     bool element_empty = field.dtype.itemsize == 0;
     bool element_unsized = element_empty && field.dtype.kind != DTypeKind::Structured;
-    for (size_t i = levels.size(); i-- > 0;) {
-      const Literal& shape = *levels[i];
+    // Counts down without wrapping (the build checks unsigned overflow).
+    for (size_t level = levels.size(); level > 0; --level) {
+      const Literal& shape = *levels[level - 1];
       if (element_unsized) {
         return error_at(ErrorCode::DtypeBadField, shape.offset,
                         "a subarray of a type of size 0 that is not a record (NumPy refuses it)");
@@ -480,11 +481,12 @@ void append_field_type(std::string& out, const Field& field) {
   for (size_t i = 1; i < ranks.size(); ++i) out += '(';
   append_descr(out, field.dtype);
   size_t end = shape.size();
-  for (size_t i = ranks.size(); i-- > 1;) {
+  for (size_t level = ranks.size(); level > 1; --level) {
+    const uint32_t rank = ranks[level - 1];
     out += ", ";
-    append_shape_repr(out, shape.subspan(end - ranks[i], ranks[i]));
+    append_shape_repr(out, shape.subspan(end - rank, rank));
     out += ')';
-    end -= ranks[i];
+    end -= rank;
   }
   if (end > 0) {
     out += ", ";
