@@ -164,6 +164,12 @@ Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::
     return error_at(ErrorCode::ArrayTooLarge, fields.shape_offset,
                     "declared array size exceeds max_array_bytes");
   }
+  // Elements of a type of size 0 (|S0, |V0, a record without fields) cost nothing to send and
+  // everything to iterate, so each one counts as one byte against the same limit.
+  if (*count > limits.max_array_bytes) {
+    return error_at(ErrorCode::ArrayTooLarge, fields.shape_offset,
+                    "more elements than max_array_bytes (each element counts at least one byte)");
+  }
   info.dtype = std::move(dtype);
   info.shape = std::move(fields.shape);
   info.fortran_order = fields.fortran_order;

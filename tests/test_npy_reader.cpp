@@ -146,8 +146,14 @@ TEST_CASE("shape arithmetic overflows are refused", "[npy_reader]") {
         ErrorCode::SizeOverflow);
   // A zero dimension does not excuse an overflowing product of the others.
   CHECK(code_everywhere(f8_file("(0, 4294967296, 4294967296)", 0)) == ErrorCode::SizeOverflow);
-  // A billion zero-size elements is fine and instant.
-  auto empty_items = read_npy(npy_file(simple_dict("'|S0'", "(1000000000000,)")));
+  // 10^12 zero-size elements cost 128 bytes to send: by default every element counts one byte
+  // against max_array_bytes (issue 12's element-count bomb), so they are refused...
+  const Bytes bomb = npy_file(simple_dict("'|S0'", "(1000000000000,)"));
+  CHECK(code_everywhere(bomb) == ErrorCode::ArrayTooLarge);
+  // ...and with a limit that admits them, reading them is instant.
+  Limits roomy;
+  roomy.max_array_bytes = uint64_t{1} << 40;
+  auto empty_items = read_npy(bomb, roomy);
   REQUIRE(empty_items.ok());
   CHECK(empty_items->count() == 1000000000000u);
   CHECK(empty_items->nbytes() == 0);

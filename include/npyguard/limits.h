@@ -27,7 +27,9 @@ struct Limits {
   // Decimal digits in one dimension or subarray size. 19 digits hold any int64 (NumPy's npy_intp).
   uint32_t max_dim_digits = 19;
   // Payload bytes of one array. 16 GiB by default: enough for real data, and a caller loading
-  // untrusted uploads should lower it to what it is prepared to hold in memory.
+  // untrusted uploads should lower it to what it is prepared to hold in memory. Every element
+  // counts at least one byte, so an array of a type of size 0 (|S0, |V0, a record without
+  // fields), which costs nothing to send and everything to iterate, holds at most this many.
   uint64_t max_array_bytes = uint64_t{16} << 30;
   // Nesting depth of structured dtypes (records in records, subarrays of records). NumPy itself
   // recurses without a limit; 32 levels is far beyond any real schema.
