@@ -53,9 +53,6 @@ void run(const uint8_t* data, size_t size, uint64_t& examined) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > kMaxFuzzInput) return 0;
-  fuzz_work_start();
-  uint64_t examined = 0;
-  run(data, size, examined);
-  fuzz_work_end(examined);
+  fuzz_metered(data, size, run);
   return 0;
 }

@@ -224,9 +224,6 @@ void run(const uint8_t* data, size_t size, uint64_t& examined) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1 || size > kMaxFuzzInput) return 0;
-  fuzz_work_start();
-  uint64_t examined = 0;
-  run(data, size, examined);
-  fuzz_work_end(examined);
+  fuzz_metered(data, size, run);
   return 0;
 }

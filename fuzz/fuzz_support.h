@@ -56,6 +56,7 @@ inline void fuzz_restrict(npyguard::Limits& limits, uint8_t which) {
   switch (which & 7) {
     case 1:
       limits.max_header_bytes = 128;  // a minimal 1.0 file is 128 bytes with its padding
+      limits.max_header_chars = 118;  // the header text of that minimal file
       break;
     case 2:
       limits.max_array_bytes = 256;
@@ -72,6 +73,7 @@ inline void fuzz_restrict(npyguard::Limits& limits, uint8_t which) {
     case 5:
       limits.max_members = 2;
       limits.max_member_name_bytes = 12;
+      limits.max_total_header_bytes = 256;  // two headers of NumPy's usual 118 bytes
       break;
     case 6:
       limits.max_compression_ratio = 4;
@@ -148,8 +150,18 @@ inline void fuzz_work_report(uint64_t examined) {
                static_cast<unsigned long long>(examined));
 }
 
-// Both at once: the targets call this on every return path after fuzz_work_start().
+// Both at once, after the run (fuzz_metered below calls it).
 inline void fuzz_work_end(uint64_t examined) {
   fuzz_work_report(examined);
   fuzz_work_check(examined);
+}
+
+// One metered run of a target: `run(data, size, examined)` adds the bytes it examined, and the
+// cost invariant is checked afterwards.
+template <class Run>
+void fuzz_metered(const uint8_t* data, size_t size, Run&& run) {
+  fuzz_work_start();
+  uint64_t examined = 0;
+  run(data, size, examined);
+  fuzz_work_end(examined);
 }

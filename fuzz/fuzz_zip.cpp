@@ -56,8 +56,9 @@ void run(const uint8_t* data, size_t size) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > kMaxFuzzInput) return 0;
-  fuzz_work_start();
-  run(data, size);
-  fuzz_work_end(size);
+  fuzz_metered(data, size, [](const uint8_t* bytes, size_t length, uint64_t& examined) {
+    run(bytes, length);
+    examined = length;
+  });
   return 0;
 }
