@@ -35,6 +35,7 @@
 #include <utility>
 #include <vector>
 
+#include "input_list.h"
 #include "json.h"
 #include "npyguard/npyguard.h"
 
@@ -306,7 +307,7 @@ struct CheckedInput {
 // Opens an archive and validates every member that is not skipped, with bounded memory: each
 // member's info is reduced to `detail` as soon as it is validated.
 void check_archive(const std::string& path, const Limits& limits, MemberDetail detail,
-                   CheckedInput& result) {
+                   Progress* progress, CheckedInput& result) {
   Result<NpzArchive> opened = NpzArchive::open_file(path, limits);
   if (!opened.ok()) {
     result.error = opened.error();
@@ -321,7 +322,12 @@ void check_archive(const std::string& path, const Limits& limits, MemberDetail d
     result.error = cli_error(ErrorCode::OutOfMemory, 0, "allocating the member list failed");
     return;
   }
+  const std::vector<NpzMember>& members = result.archive->members();
   const Status validated = result.archive->validate_each([&](size_t i, NpyInfo&& info) {
+    if (progress != nullptr) {
+      progress->add_bytes(members[i].uncompressed_size);
+      progress->member_done();
+    }
     try {
       if (detail == MemberDetail::Full) {
         result.member_infos[i] = std::move(info);
@@ -336,9 +342,10 @@ void check_archive(const std::string& path, const Limits& limits, MemberDetail d
   if (!validated.ok()) result.error = validated.error();
 }
 
-CheckedInput check_stdin(const Limits& limits, MemberDetail detail) {
+// Validates a stream (standard input, a FIFO, a process substitution) read once from `fd`.
+CheckedInput check_stream(int fd, const Limits& limits, MemberDetail detail, Progress* progress) {
   CheckedInput result;
-  FdInputStream in(0);
+  FdInputStream in(fd);
   std::array<std::byte, kSniffBytes> prefix{};
   const Result<size_t> got = read_up_to(in, prefix);
   if (!got.ok()) {
@@ -357,7 +364,7 @@ CheckedInput check_stdin(const Limits& limits, MemberDetail detail) {
     }
     return result;
   }
-  // A ZIP is read from its end: keep a seekable copy of standard input, never all of it in memory.
+  // A ZIP is read from its end: keep a seekable copy of the stream, never all of it in memory.
   result.format = InputFormat::Npz;
   result.spool = std::make_unique<TempFile>();
   if (Status created = result.spool->create(); !created.ok()) {
@@ -368,12 +375,35 @@ CheckedInput check_stdin(const Limits& limits, MemberDetail detail) {
     result.error = copied.error();
     return result;
   }
-  check_archive(result.spool->path(), limits, detail, result);
+  check_archive(result.spool->path(), limits, detail, progress, result);
   return result;
 }
 
-CheckedInput check_input(const std::string& input, const Limits& limits, MemberDetail detail) {
-  if (input == kStdinName) return check_stdin(limits, detail);
+// A named FIFO (or a process substitution's /dev/fd/N) is a stream, not a file: it can be read
+// only once, so it is opened once and read like standard input. Regular files and everything
+// else go to the file readers, which report what they are.
+bool is_fifo(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
+}
+
+CheckedInput check_fifo(const std::string& path, const Limits& limits, MemberDetail detail,
+                        Progress* progress) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    CheckedInput result;
+    result.error = cli_error(ErrorCode::IoOpenFailed, 0, "could not open the FIFO");
+    return result;
+  }
+  CheckedInput result = check_stream(fd, limits, detail, progress);
+  ::close(fd);
+  return result;
+}
+
+CheckedInput check_input(const std::string& input, const Limits& limits, MemberDetail detail,
+                         Progress* progress = nullptr) {
+  if (input == kStdinName) return check_stream(0, limits, detail, progress);
+  if (is_fifo(input)) return check_fifo(input, limits, detail, progress);
   CheckedInput result;
   // The .npy reader first: most inputs are .npy files, and then one open() serves. Only a
   // failure needs the sniff, to tell an archive (no .npy magic) from a broken .npy.
@@ -385,7 +415,7 @@ CheckedInput check_input(const std::string& input, const Limits& limits, MemberD
   }
   result.format = sniff_file(input);
   if (result.format == InputFormat::Npz) {
-    check_archive(input, limits, detail, result);
+    check_archive(input, limits, detail, progress, result);
     return result;
   }
   result.error = info.error();
@@ -967,9 +997,8 @@ void print_archive_text(std::ostream& out, const std::string& input, const Check
 
 namespace {
 
-// Validates one input and prints its verdict; returns its exit code.
-int check_one(const std::string& input, const Options& options, Console& console) {
-  const CheckedInput checked = check_input(input, options.limits, MemberDetail::Summary);
+int print_check_verdict(const std::string& input, const Options& options, Console& console,
+                        const CheckedInput& checked) {
   if (!checked.ok()) return report_failure(options, console, input, checked);
   if (options.quiet) return kExitOk;
   if (options.json) {
@@ -982,42 +1011,47 @@ int check_one(const std::string& input, const Options& options, Console& console
   return kExitOk;
 }
 
-bool has_array_suffix(const std::filesystem::path& path) {
-  const std::string extension = path.extension().string();
-  return extension == ".npy" || extension == ".npz";
+// Validates one input and prints its verdict; returns its exit code. `progress` (may be null) is
+// told what was examined; with `hold_terminal` (console is the terminal, not a buffer) it is also
+// kept off the terminal while the verdict is printed.
+int check_one(const std::string& input, const Options& options, Console& console,
+              Progress* progress, bool hold_terminal) {
+  const CheckedInput checked =
+      check_input(input, options.limits, MemberDetail::Summary, progress);
+  std::unique_lock<std::mutex> hold;
+  if (progress != nullptr) {
+    if (checked.npy) {
+      progress->add_bytes(saturating_add(checked.npy->payload_offset, checked.npy->nbytes));
+    }
+    progress->file_done();
+    if (hold_terminal) hold = progress->hold();
+  }
+  const int code = print_check_verdict(input, options, console, checked);
+  // The verdict must be on the terminal before the progress line may be drawn again.
+  if (progress != nullptr && progress->active()) console.out.flush();
+  return code;
 }
 
-// The inputs to check: operands as given, directories (with --recursive) replaced by the *.npy
-// and *.npz regular files below them in sorted order. Symbolic links to directories are not
-// followed, so a link loop cannot make the walk endless.
-std::vector<std::string> expand_inputs(const Options& options, Console& console, int& exit_code) {
-  std::vector<std::string> inputs;
-  for (const std::string& operand : options.inputs) {
-    std::error_code error;
-    if (!options.recursive || operand == kStdinName ||
-        !std::filesystem::is_directory(operand, error)) {
-      inputs.push_back(operand);
-      continue;
+// How many inputs ended each way; the summary and the exit code are made from these.
+struct Tally {
+  uint64_t accepted = 0;
+  uint64_t rejected = 0;
+  uint64_t unreadable = 0;
+
+  void count(int exit_code) {
+    if (exit_code == kExitOk) {
+      ++accepted;
+    } else if (exit_code == kExitRejected) {
+      ++rejected;
+    } else {
+      ++unreadable;
     }
-    std::vector<std::string> found;
-    std::filesystem::recursive_directory_iterator walk(
-        operand, std::filesystem::directory_options::skip_permission_denied, error);
-    for (; !error && walk != std::filesystem::recursive_directory_iterator(); walk.increment(error)) {
-      std::error_code status_error;
-      if (walk->is_regular_file(status_error) && has_array_suffix(walk->path())) {
-        found.push_back(walk->path().string());
-      }
-    }
-    if (error) {
-      console.err << printable(operand) << ": error: cannot walk the directory: "
-                  << printable(error.message()) << '\n';
-      exit_code = std::max(exit_code, kExitUsage);
-    }
-    std::sort(found.begin(), found.end());
-    inputs.insert(inputs.end(), found.begin(), found.end());
   }
-  return inputs;
-}
+  uint64_t checked() const { return accepted + rejected + unreadable; }
+  int exit_code() const {
+    return unreadable > 0 ? kExitUsage : rejected > 0 ? kExitRejected : kExitOk;
+  }
+};
 
 // One input's printed verdict, produced on a worker and printed in input order.
 struct Verdict {
@@ -1027,12 +1061,18 @@ struct Verdict {
   bool done = false;
 };
 
-int check_parallel(const std::vector<std::string>& inputs, const Options& options,
-                   Console& console, unsigned jobs) {
+void check_sequential(const std::vector<std::string>& inputs, const Options& options,
+                      Console& console, Progress* progress, Tally& tally) {
+  for (const std::string& input : inputs) {
+    tally.count(check_one(input, options, console, progress, /*hold_terminal=*/true));
+  }
+}
+
+void check_parallel(const std::vector<std::string>& inputs, const Options& options,
+                    Console& console, unsigned jobs, Progress* progress, Tally& tally) {
   std::vector<Verdict> verdicts(inputs.size());
   std::mutex mutex;
   size_t frontier = 0;  // the first verdict not yet printed (guarded by mutex)
-  int exit_code = kExitOk;
   std::atomic<size_t> next{0};
   // Verdicts are printed in input order, so output (and a diff of two runs) does not depend on
   // scheduling: whichever thread finishes the verdict at the frontier prints it and every
@@ -1041,10 +1081,12 @@ int check_parallel(const std::vector<std::string>& inputs, const Options& option
     for (size_t i = next++; i < inputs.size(); i = next++) {
       std::ostringstream out, err;
       Console buffered{out, err};
-      const int code = check_one(inputs[i], options, buffered);
+      const int code = check_one(inputs[i], options, buffered, progress, /*hold_terminal=*/false);
       const std::lock_guard<std::mutex> lock(mutex);
       verdicts[i] = Verdict{out.str(), err.str(), code, true};
       if (i != frontier) continue;
+      std::unique_lock<std::mutex> hold;
+      if (progress != nullptr) hold = progress->hold();
       for (; frontier < inputs.size() && verdicts[frontier].done; ++frontier) {
         const Verdict printed = std::move(verdicts[frontier]);
         console.out << printed.out;
@@ -1055,8 +1097,9 @@ int check_parallel(const std::vector<std::string>& inputs, const Options& option
           console.out.flush();
           console.err << printed.err;
         }
-        exit_code = std::max(exit_code, printed.exit_code);
+        tally.count(printed.exit_code);
       }
+      if (progress != nullptr && progress->active()) console.out.flush();
     }
   };
   // This thread is one of the jobs; a job thread that cannot be started only means fewer jobs
@@ -1070,24 +1113,76 @@ int check_parallel(const std::vector<std::string>& inputs, const Options& option
   }
   work();
   for (std::thread& worker : workers) worker.join();
-  return exit_code;
+}
+
+// "3 files" / "1 file".
+std::string count_text(uint64_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
+// The skipped part of the summary: "; 2 skipped (1 symbolic link to a directory, not followed;
+// 1 not a regular file)", or empty when nothing was.
+std::string skipped_text(const SkippedFiles& skipped) {
+  if (skipped.total() == 0) return {};
+  std::string reasons;
+  const auto add = [&](uint64_t n, std::string_view one, std::string_view many) {
+    if (n == 0) return;
+    if (!reasons.empty()) reasons += ", ";
+    reasons += std::to_string(n) + " " + std::string(n == 1 ? one : many);
+  };
+  add(skipped.filtered, "left out by --include/--exclude", "left out by --include/--exclude");
+  add(skipped.directory_links, "symbolic link to a directory (not followed)",
+      "symbolic links to directories (not followed)");
+  add(skipped.broken_links, "broken symbolic link", "broken symbolic links");
+  add(skipped.not_regular, "not a regular file", "not regular files");
+  add(skipped.repeated_dirs, "directory reached twice", "directories reached twice");
+  return "; " + std::to_string(skipped.total()) + " skipped (" + reasons + ")";
+}
+
+// "; 1 directory or list could not be read", or empty.
+std::string unreadable_text(uint64_t unreadable) {
+  if (unreadable == 0) return {};
+  return "; " + std::to_string(unreadable) +
+         (unreadable == 1 ? " directory or list" : " directories or lists") + " could not be read";
 }
 
 }  // namespace
 
 int run_check(const Options& options, Console& console) {
-  int exit_code = kExitOk;
-  const std::vector<std::string> inputs = expand_inputs(options, console, exit_code);
-  unsigned jobs = options.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency())
-                                    : options.jobs;
-  jobs = static_cast<unsigned>(std::min<size_t>(jobs, inputs.size()));
-  if (jobs <= 1) {
-    for (const std::string& input : inputs) {
-      exit_code = std::max(exit_code, check_one(input, options, console));
+  const InputList list = gather_inputs(options, console);
+  const std::vector<std::string>& inputs = list.paths;
+  Tally tally;
+  {
+    const ProgressMode mode =
+        options.quiet && options.progress == ProgressMode::Auto ? ProgressMode::Never
+                                                                : options.progress;
+    Progress progress(mode, console.err_is_terminal, console.err, inputs.size());
+    unsigned jobs = options.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                      : options.jobs;
+    jobs = static_cast<unsigned>(std::min<size_t>(jobs, inputs.size()));
+    if (jobs <= 1) {
+      check_sequential(inputs, options, console, &progress, tally);
+    } else {
+      check_parallel(inputs, options, console, jobs, &progress, tally);
     }
-    return exit_code;
   }
-  return std::max(exit_code, check_parallel(inputs, options, console, jobs));
+  console.out.flush();
+  // A walk or a list decides what is checked, so say what it covered: a run that looked at
+  // nothing, or skipped files, must not pass unnoticed.
+  const bool listed = options.recursive || options.files_from.has_value();
+  if (listed) {
+    console.err << "npyguard: " << count_text(tally.checked(), "file") << " checked: "
+                << tally.accepted << " accepted, " << tally.rejected << " rejected, "
+                << tally.unreadable << " unreadable" << skipped_text(list.skipped)
+                << unreadable_text(list.unreadable)
+                << '\n';
+  }
+  if (tally.checked() == 0) {
+    console.err << "npyguard: no file was checked"
+                << (list.skipped.total() > 0 ? " (every file found was skipped)" : "") << '\n';
+    return kExitUsage;
+  }
+  return list.unreadable > 0 ? kExitUsage : tally.exit_code();
 }
 
 int run_inspect(const Options& options, Console& console) {

@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "npyguard/npyguard.h"
+#include "progress.h"
 
 namespace npyguard::cli {
 
@@ -37,15 +39,23 @@ struct Options {
   SanitizeOptions sanitize;
   bool json = false;                // one JSON object per input instead of text
   bool quiet = false;               // print nothing for accepted inputs
-  bool recursive = false;           // check: walk directories for *.npy and *.npz files
+  bool recursive = false;           // check: walk directories, taking every regular file
   unsigned jobs = 1;                // check: inputs validated in parallel (0: one per core)
   std::vector<std::string> inputs;  // paths, or kStdinName
+  // check: walked files are taken when their name matches an include glob (or there is none)
+  // and no exclude glob.
+  std::vector<std::string> include_globs;
+  std::vector<std::string> exclude_globs;
+  std::optional<std::string> files_from;  // check: a file listing more inputs ('-': stdin)
+  bool null_separated = false;            // check -0: the list is NUL-separated, not by lines
+  ProgressMode progress = ProgressMode::Auto;
 };
 
 // Where commands write: normal results to `out`, failures to read an input to `err`.
 struct Console {
   std::ostream& out;
   std::ostream& err;
+  bool err_is_terminal = false;  // standard error is a terminal (progress is drawn in place)
 };
 
 // Text for humans: control bytes (from a hostile field name, an odd path or argv) are shown as

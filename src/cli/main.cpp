@@ -3,6 +3,9 @@
 // compiled before any input is read); output: the exit code contract of STYLE.md section 3
 // (0 accepted, 1 rejected, 2 usage error or unreadable input).
 // Nothing escapes as an exception: anything thrown becomes a message and exit 2.
+#include <unistd.h>
+
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstdint>
@@ -87,23 +90,40 @@ constexpr std::string_view kLimitOptionsHelp =
 
 constexpr std::string_view kCheckUsage =
     "Usage: npyguard check [options] FILE...\n"
+    "       npyguard check [options] --files-from LIST [FILE...]\n"
     "\n"
-    "Validate each FILE ('-' is standard input) with bounded memory, without loading it, and\n"
-    "print 'FILE: ok' or 'FILE: rejected: <error>' on standard output. A file that cannot be\n"
-    "opened or read is reported as 'FILE: error: <error>' on standard error. A FILE that\n"
-    "starts like a ZIP archive is an .npz (whatever its name): every .npy member is validated,\n"
-    "and an error inside a member names it, as in (member 'x.npy', offset N), with the offset\n"
-    "counted from the start of the member's uncompressed bytes.\n"
+    "Validate each FILE ('-' is standard input; a FIFO or process substitution is read as a\n"
+    "stream) with bounded memory, without loading it, and print 'FILE: ok' or\n"
+    "'FILE: rejected: <error>' on standard output. A file that cannot be opened or read is\n"
+    "reported on standard error. Every file is judged by its content, whatever its name: one\n"
+    "that starts like a ZIP archive is an .npz and every .npy member is validated; an error\n"
+    "inside a member names it, with the offset counted from the start of the member's\n"
+    "uncompressed bytes.\n"
     "\n"
     "Options:\n"
-    "  --json        print one JSON object per file, one per line\n"
-    "  -q, --quiet   print nothing for accepted files\n"
+    "  --json        print one JSON object per file, one per line (JSON Lines)\n"
+    "  -q, --quiet   print nothing for accepted files, and no progress line\n"
     "  -r, --recursive\n"
-    "                check the *.npy and *.npz files below each directory FILE, in sorted\n"
-    "                order (symbolic links to directories are not followed)\n"
+    "                check every regular file below each directory FILE, in sorted order.\n"
+    "                Symbolic links to files are checked as the file they point to; links\n"
+    "                to directories are not followed; FIFOs, sockets and devices found in\n"
+    "                the walk are skipped. A summary goes to standard error at the end\n"
+    "  --include GLOB, --exclude GLOB\n"
+    "                in a walk, check only files whose name (not directory) matches an\n"
+    "                --include GLOB, if any is given, and no --exclude GLOB; repeatable.\n"
+    "                FILEs named on the command line are always checked\n"
+    "  --files-from LIST\n"
+    "                also check the paths in the file LIST ('-': standard input), one per\n"
+    "                line; empty lines are ignored. A summary goes to standard error\n"
+    "  -0, --null    the LIST is separated by NUL bytes, as 'find -print0' writes it\n"
     "  -j, --jobs N  check N files at a time (0: one per core; default 1); verdicts are\n"
     "                printed in the same order either way\n"
+    "  --progress    show a progress line on standard error from the start, also when it\n"
+    "                is not a terminal (then one line per second)\n"
+    "  --no-progress never show one (default: shown on a terminal after about a second)\n"
     "  -h, --help    show this help\n"
+    "\n"
+    "Short options may be bundled (-qr, -j2). A run that checks no file at all exits 2.\n"
     "\n";
 
 constexpr std::string_view kInspectUsage =
@@ -309,6 +329,173 @@ std::string apply_number(const NumberOption& option, std::string_view value, Lim
   return {};
 }
 
+// One option after POSIX short-option splitting: its name ("-q", "--jobs") and the value written
+// inside the same argument ("--jobs=2", "-j2"), if any.
+struct Token {
+  std::string text;
+  std::optional<std::string> inline_value;
+};
+
+// Short options that take a value: the rest of the argument ("-j2") or the next one ("-j 2").
+constexpr std::string_view kShortWithValue = "j";
+
+// Splits one option argument into tokens: "--name=value" carries its value; "-qrj2" is "-q",
+// "-r", "-j2" (bundled short options, as POSIX utilities read them; a value-taking option ends
+// the bundle). Which options exist is decided later, per command.
+std::vector<Token> split_option(std::string_view arg) {
+  std::vector<Token> tokens;
+  if (arg.substr(0, 2) == "--") {
+    const size_t eq = arg.find('=');
+    Token token{.text = std::string(arg.substr(0, eq))};
+    if (eq != std::string_view::npos) token.inline_value = std::string(arg.substr(eq + 1));
+    tokens.push_back(std::move(token));
+    return tokens;
+  }
+  for (size_t k = 1; k < arg.size(); ++k) {
+    Token token{.text = std::string{'-', arg[k]}};
+    const bool takes_value = kShortWithValue.find(arg[k]) != std::string_view::npos;
+    if (takes_value && k + 1 < arg.size()) token.inline_value = std::string(arg.substr(k + 1));
+    tokens.push_back(std::move(token));
+    if (takes_value) break;
+  }
+  return tokens;
+}
+
+// Applies one option to `options`: nullopt to go on, or the outcome that ends parsing (a usage
+// error, or help). `i` indexes `args` and moves past a value taken from the next argument.
+std::optional<ParsedArgs> apply_option(const CommandSpec& spec, const Token& token,
+                                       const std::vector<std::string_view>& args, size_t& i,
+                                       Options& options) {
+  const std::string_view name = token.text;
+  const std::optional<std::string_view> inline_value =
+      token.inline_value ? std::optional<std::string_view>(*token.inline_value) : std::nullopt;
+  const auto takes_no_value = [&]() -> std::optional<ParsedArgs> {
+    if (inline_value) return usage_error("option " + printable(name) + " takes no value");
+    return std::nullopt;
+  };
+  // The value of an option that takes one: inline, or the next argument whatever it holds.
+  const auto take_value = [&]() -> std::optional<std::string_view> {
+    if (inline_value) return *inline_value;
+    if (i + 1 < args.size()) return args[++i];
+    return std::nullopt;
+  };
+
+  if (name == "-h" || name == "--help") {
+    if (auto error = takes_no_value()) return *error;
+    ParsedArgs help;
+    help.outcome = ParseOutcome::Help;
+    return help;
+  }
+  if (name == "--json") {
+    if (auto error = takes_no_value()) return *error;
+    options.json = true;
+    return std::nullopt;
+  }
+  if (spec.takes_quiet && (name == "-q" || name == "--quiet")) {
+    if (auto error = takes_no_value()) return *error;
+    options.quiet = true;
+    return std::nullopt;
+  }
+  if (spec.takes_walk && (name == "-r" || name == "--recursive")) {
+    if (auto error = takes_no_value()) return *error;
+    options.recursive = true;
+    return std::nullopt;
+  }
+  if (spec.takes_walk && (name == "--include" || name == "--exclude")) {
+    const std::optional<std::string_view> value = take_value();
+    if (!value) return usage_error("option " + std::string(name) + " needs a GLOB");
+    (name == "--include" ? options.include_globs : options.exclude_globs).emplace_back(*value);
+    return std::nullopt;
+  }
+  if (spec.takes_walk && name == "--files-from") {
+    const std::optional<std::string_view> value = take_value();
+    if (!value) return usage_error("option " + std::string(name) + " needs a FILE");
+    if (options.files_from) return usage_error("--files-from may be given only once");
+    options.files_from = std::string(*value);
+    return std::nullopt;
+  }
+  if (spec.takes_walk && (name == "-0" || name == "--null")) {
+    if (auto error = takes_no_value()) return *error;
+    options.null_separated = true;
+    return std::nullopt;
+  }
+  if (spec.takes_walk && (name == "--progress" || name == "--no-progress")) {
+    if (auto error = takes_no_value()) return *error;
+    options.progress = name == "--progress" ? ProgressMode::Always : ProgressMode::Never;
+    return std::nullopt;
+  }
+  if (spec.takes_walk && (name == "-j" || name == "--jobs")) {
+    const std::optional<std::string_view> value = take_value();
+    if (!value) return usage_error("option " + std::string(name) + " needs a value");
+    unsigned jobs = 0;
+    const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), jobs);
+    if (ec != std::errc() || end != value->data() + value->size() || jobs > kMaxJobs) {
+      return usage_error("invalid value '" + printable(*value) + "' for " + std::string(name) +
+                         ": expected 0 (one per core) to " + std::to_string(kMaxJobs));
+    }
+    options.jobs = jobs;
+    return std::nullopt;
+  }
+  if (spec.takes_sanitize) {
+    bool sanitize_flag = true;
+    SanitizeOptions& sanitize = options.sanitize;
+    if (name == "--native-endian") {
+      sanitize.native_endian = true;
+    } else if (name == "--little-endian") {
+      if (std::endian::native != std::endian::little) {
+        return usage_error("--little-endian is only available on little-endian machines");
+      }
+      sanitize.native_endian = true;
+    } else if (name == "--c-order") {
+      sanitize.c_order = true;
+    } else if (name == "--in-place") {
+      sanitize.in_place = true;
+    } else if (name == "--store") {
+      sanitize.compression = SanitizeOptions::Compression::Store;
+    } else if (name == "--deflate") {
+      sanitize.compression = SanitizeOptions::Compression::Deflate;
+    } else {
+      sanitize_flag = false;
+    }
+    if (sanitize_flag) {
+      if (auto error = takes_no_value()) return *error;
+      return std::nullopt;
+    }
+  }
+  if (name == kMemberPatternOption) {
+    const std::optional<std::string_view> value = take_value();
+    if (!value) return usage_error("option " + std::string(name) + " needs a value");
+    std::string pattern(*value);
+    if (!member_pattern_is_valid(pattern)) {
+      return usage_error("invalid value '" + printable(pattern) + "' for " + std::string(name) +
+                         ": expected an RE2 pattern");
+    }
+    options.limits.member_patterns.push_back(std::move(pattern));
+    return std::nullopt;
+  }
+  bool matched = false;
+  for (const FlagOption& flag : kFlagOptions) {
+    if (name != flag.name) continue;
+    if (auto error = takes_no_value()) return *error;
+    options.limits.*flag.member = flag.value;
+    matched = true;
+    break;
+  }
+  if (matched) return std::nullopt;
+  for (const NumberOption& number : kNumberOptions) {
+    if (name != number.name) continue;
+    const std::optional<std::string_view> value = take_value();
+    if (!value) return usage_error("option " + std::string(name) + " needs a value");
+    if (std::string error = apply_number(number, *value, options.limits); !error.empty()) {
+      return usage_error(error);
+    }
+    matched = true;
+    break;
+  }
+  if (matched) return std::nullopt;
+  return usage_error("unknown option '" + printable(name) + "'");
+}
+
 // Parses the arguments after the command name. Options and operands may be mixed; "--" ends the
 // options and a lone "-" is an operand (standard input).
 ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::string_view>& args) {
@@ -325,114 +512,11 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
       options_ended = true;
       continue;
     }
-    // "--name=value" or "--name value".
-    std::string_view name = arg;
-    std::optional<std::string_view> inline_value;
-    if (const size_t eq = arg.find('='); arg.substr(0, 2) == "--" && eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      inline_value = arg.substr(eq + 1);
-    }
-    const auto takes_no_value = [&]() -> std::optional<ParsedArgs> {
-      if (inline_value) return usage_error("option " + printable(name) + " takes no value");
-      return std::nullopt;
-    };
-
-    if (name == "-h" || name == "--help") {
-      if (auto error = takes_no_value()) return *error;
-      parsed.outcome = ParseOutcome::Help;
-      return parsed;
-    }
-    if (name == "--json") {
-      if (auto error = takes_no_value()) return *error;
-      options.json = true;
-      continue;
-    }
-    if (spec.takes_quiet && (name == "-q" || name == "--quiet")) {
-      if (auto error = takes_no_value()) return *error;
-      options.quiet = true;
-      continue;
-    }
-    // The value of an option that takes one: inline after '=', or the next argument.
-    const auto take_value = [&]() -> std::optional<std::string_view> {
-      if (inline_value) return *inline_value;
-      if (i + 1 < args.size()) return args[++i];
-      return std::nullopt;
-    };
-    if (spec.takes_walk && (name == "-r" || name == "--recursive")) {
-      if (auto error = takes_no_value()) return *error;
-      options.recursive = true;
-      continue;
-    }
-    if (spec.takes_walk && (name == "-j" || name == "--jobs")) {
-      const std::optional<std::string_view> value = take_value();
-      if (!value) return usage_error("option " + std::string(name) + " needs a value");
-      unsigned jobs = 0;
-      const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), jobs);
-      if (ec != std::errc() || end != value->data() + value->size() || jobs > kMaxJobs) {
-        return usage_error("invalid value '" + printable(*value) + "' for " + std::string(name) +
-                           ": expected 0 (one per core) to " + std::to_string(kMaxJobs));
-      }
-      options.jobs = jobs;
-      continue;
-    }
-    if (spec.takes_sanitize) {
-      bool sanitize_flag = true;
-      SanitizeOptions& sanitize = options.sanitize;
-      if (name == "--native-endian") {
-        sanitize.native_endian = true;
-      } else if (name == "--little-endian") {
-        if (std::endian::native != std::endian::little) {
-          return usage_error("--little-endian is only available on little-endian machines");
-        }
-        sanitize.native_endian = true;
-      } else if (name == "--c-order") {
-        sanitize.c_order = true;
-      } else if (name == "--in-place") {
-        sanitize.in_place = true;
-      } else if (name == "--store") {
-        sanitize.compression = SanitizeOptions::Compression::Store;
-      } else if (name == "--deflate") {
-        sanitize.compression = SanitizeOptions::Compression::Deflate;
-      } else {
-        sanitize_flag = false;
-      }
-      if (sanitize_flag) {
-        if (auto error = takes_no_value()) return *error;
-        continue;
+    for (const Token& token : split_option(arg)) {
+      if (std::optional<ParsedArgs> stop = apply_option(spec, token, args, i, options)) {
+        return *stop;
       }
     }
-    if (name == kMemberPatternOption) {
-      const std::optional<std::string_view> value = take_value();
-      if (!value) return usage_error("option " + std::string(name) + " needs a value");
-      std::string pattern(*value);
-      if (!member_pattern_is_valid(pattern)) {
-        return usage_error("invalid value '" + printable(pattern) + "' for " + std::string(name) +
-                           ": expected an RE2 pattern");
-      }
-      options.limits.member_patterns.push_back(std::move(pattern));
-      continue;
-    }
-    bool matched = false;
-    for (const FlagOption& flag : kFlagOptions) {
-      if (name != flag.name) continue;
-      if (auto error = takes_no_value()) return *error;
-      options.limits.*flag.member = flag.value;
-      matched = true;
-      break;
-    }
-    if (matched) continue;
-    for (const NumberOption& number : kNumberOptions) {
-      if (name != number.name) continue;
-      const std::optional<std::string_view> value = take_value();
-      if (!value) return usage_error("option " + std::string(name) + " needs a value");
-      if (std::string error = apply_number(number, *value, options.limits); !error.empty()) {
-        return usage_error(error);
-      }
-      matched = true;
-      break;
-    }
-    if (matched) continue;
-    return usage_error("unknown option '" + printable(name) + "'");
   }
 
   if (spec.takes_sanitize) {
@@ -442,7 +526,18 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
                                                    : "expected IN and OUT");
     }
   }
-  if (options.inputs.size() < spec.min_inputs) {
+  if (spec.takes_walk) {
+    if (options.null_separated && !options.files_from) {
+      return usage_error("-0 describes the --files-from list; give --files-from too");
+    }
+    const bool list_from_stdin = options.files_from && *options.files_from == kStdinName;
+    if (list_from_stdin &&
+        std::find(options.inputs.begin(), options.inputs.end(), kStdinName) != options.inputs.end()) {
+      return usage_error("standard input cannot be both the --files-from list and a FILE");
+    }
+  }
+  const size_t min_inputs = options.files_from ? 0 : spec.min_inputs;
+  if (options.inputs.size() < min_inputs) {
     return usage_error(spec.min_inputs == 1 && spec.max_inputs == 1 ? "expected one FILE"
                                                                     : "no input files");
   }
@@ -461,7 +556,7 @@ void print_command_help(std::ostream& out, const CommandSpec& spec) {
 }
 
 int run(const std::vector<std::string_view>& args) {
-  Console console{std::cout, std::cerr};
+  Console console{std::cout, std::cerr, ::isatty(STDERR_FILENO) == 1};
   if (args.empty()) {
     std::cerr << kProgram << ": no command given\n\n" << kMainUsage;
     return kExitUsage;

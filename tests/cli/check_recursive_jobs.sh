@@ -1,6 +1,6 @@
-# check -r -j: a directory tree walked in sorted order (*.npy and *.npz only, other files and a
-# symlinked directory loop ignored), checked 3 at a time; the verdicts come out in the same order
-# as with -j 1, and the exit code is the worst one
+# check -r -j: a directory tree walked in sorted order (every regular file, judged by content; a
+# symlinked directory loop is not followed), checked 3 at a time; the verdicts come out in the
+# same order as with -j 1, and the exit code is the worst one
 cd "$2" || exit 99
 tree=$(mktemp -d "${TMPDIR:-/tmp}/npyguard-walk.XXXXXX")
 trap 'rm -rf "$tree"' EXIT
