@@ -342,40 +342,58 @@ void check_archive(const std::string& path, const Limits& limits, MemberDetail d
   if (!validated.ok()) result.error = validated.error();
 }
 
-// Validates a stream (standard input, a FIFO, a process substitution) read once from `fd`.
-CheckedInput check_stream(int fd, const Limits& limits, MemberDetail detail, Progress* progress) {
-  CheckedInput result;
-  FdInputStream in(fd);
-  std::array<std::byte, kSniffBytes> prefix{};
-  const Result<size_t> got = read_up_to(in, prefix);
+// The first bytes of a stream, read to tell .npy from .npz and then handed back to the reader.
+struct StreamStart {
+  std::array<std::byte, kSniffBytes> bytes{};
+  size_t size = 0;
+  std::span<const std::byte> view() const { return std::span(bytes).first(size); }
+};
+
+// Reads the start of `in` and sets result.format. An archive is read from its end, so it is
+// copied whole into result.spool (never all of it into memory, and only as far as the stream
+// screen allows). False, with result.error set, when that fails.
+bool begin_stream(InputStream& in, const Limits& limits, StreamStart& start,
+                  CheckedInput& result) {
+  const Result<size_t> got = read_up_to(in, start.bytes);
   if (!got.ok()) {
     result.error = got.error();
-    return result;
+    return false;
   }
-  const std::span<const std::byte> peeked = std::span(prefix).first(*got);
-  if (!looks_like_npz(peeked)) {
+  start.size = *got;
+  if (!looks_like_npz(start.view())) {
     result.format = InputFormat::Npy;
-    ReplayInputStream replay(peeked, in);
-    Result<NpyInfo> info = validate_npy_stream(replay, limits);
-    if (info.ok()) {
-      result.npy = std::move(info).value();
-    } else {
-      result.error = info.error();
-    }
-    return result;
+    return true;
   }
-  // A ZIP is read from its end: keep a seekable copy of the stream, never all of it in memory.
   result.format = InputFormat::Npz;
   result.spool = std::make_unique<TempFile>();
   if (Status created = result.spool->create(); !created.ok()) {
     result.error = created.error();
-    return result;
+    return false;
   }
-  if (Status copied = spool_stream(peeked, in, *result.spool, limits); !copied.ok()) {
+  if (Status copied = spool_stream(start.view(), in, *result.spool, limits); !copied.ok()) {
     result.error = copied.error();
+    return false;
+  }
+  return true;
+}
+
+// Validates a stream (standard input, a FIFO, a process substitution) read once from `fd`.
+CheckedInput check_stream(int fd, const Limits& limits, MemberDetail detail, Progress* progress) {
+  CheckedInput result;
+  FdInputStream in(fd);
+  StreamStart start;
+  if (!begin_stream(in, limits, start, result)) return result;
+  if (result.format == InputFormat::Npz) {
+    check_archive(result.spool->path(), limits, detail, progress, result);
     return result;
   }
-  check_archive(result.spool->path(), limits, detail, progress, result);
+  ReplayInputStream replay(start.view(), in);
+  Result<NpyInfo> info = validate_npy_stream(replay, limits);
+  if (info.ok()) {
+    result.npy = std::move(info).value();
+  } else {
+    result.error = info.error();
+  }
   return result;
 }
 
@@ -387,17 +405,33 @@ bool is_fifo(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
+// An open FIFO, closed when it goes out of scope.
+class FifoFd {
+ public:
+  explicit FifoFd(const std::string& path)
+      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)) {}
+  FifoFd(const FifoFd&) = delete;
+  FifoFd& operator=(const FifoFd&) = delete;
+  ~FifoFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+Error fifo_open_error() { return cli_error(ErrorCode::IoOpenFailed, 0, "could not open the FIFO"); }
+
 CheckedInput check_fifo(const std::string& path, const Limits& limits, MemberDetail detail,
                         Progress* progress) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) {
+  const FifoFd fifo(path);
+  if (fifo.get() < 0) {
     CheckedInput result;
-    result.error = cli_error(ErrorCode::IoOpenFailed, 0, "could not open the FIFO");
+    result.error = fifo_open_error();
     return result;
   }
-  CheckedInput result = check_stream(fd, limits, detail, progress);
-  ::close(fd);
-  return result;
+  return check_stream(fifo.get(), limits, detail, progress);
 }
 
 CheckedInput check_input(const std::string& input, const Limits& limits, MemberDetail detail,
@@ -1225,10 +1259,9 @@ bool same_file(const std::string& a, const std::string& b) {
          sa.st_ino == sb.st_ino;
 }
 
-// Reads with pread (not mmap): the output may replace the input while the copy is made.
-void sanitize_npy(const std::string& in, const std::string& out, const Options& options,
-                  CheckedInput& result) {
-  Result<Array> array = read_npy_file(in, options.limits, FileAccess::Pread);
+// Writes the canonical copy of an array already read (and so validated) from IN.
+void sanitize_array(Result<Array> array, const std::string& out, const Options& options,
+                    CheckedInput& result) {
   if (array.ok()) array = canonical_array(std::move(array).value(), options.sanitize);
   if (!array.ok()) {
     result.error = array.error();
@@ -1296,34 +1329,143 @@ void sanitize_npz(const std::string& in, const std::string& out, const Options& 
 
 }  // namespace
 
+namespace {
+
+// Bytes copied from the staged output to standard output per write.
+constexpr size_t kCopyChunkBytes = size_t{64} << 10;
+
+// OUT '-': the output is written (atomically, and read back) into a private temporary directory
+// first, and copied to standard output only once it is complete, so a refused input writes
+// nothing there. The directory and file are removed when this goes out of scope.
+class StdoutStaging {
+ public:
+  StdoutStaging() = default;
+  StdoutStaging(const StdoutStaging&) = delete;
+  StdoutStaging& operator=(const StdoutStaging&) = delete;
+  ~StdoutStaging() {
+    if (dir_.empty()) return;
+    ::unlink(path().c_str());
+    ::rmdir(dir_.c_str());
+  }
+
+  Status create() {
+    const char* tmp = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): single-threaded
+    std::string pattern = std::string(tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp") +
+                          "/npyguard-sanitize.XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      return cli_error(ErrorCode::IoOpenFailed, 0,
+                       "could not create a temporary directory to stage standard output");
+    }
+    dir_ = std::move(pattern);
+    return ok_status();
+  }
+
+  std::string path() const { return dir_ + "/out"; }
+
+  Status copy_to_stdout() const {
+    const int fd = ::open(path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return cli_error(ErrorCode::IoOpenFailed, 0, "could not reopen the staged output");
+    std::vector<std::byte> chunk;
+    Status status = ok_status();
+    try {
+      chunk.resize(kCopyChunkBytes);
+    } catch (const std::bad_alloc&) {
+      status = cli_error(ErrorCode::OutOfMemory, 0, "allocating the copy buffer failed");
+    }
+    uint64_t copied = 0;
+    while (status.ok()) {
+      const ssize_t got = ::read(fd, chunk.data(), chunk.size());
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) status = cli_error(ErrorCode::IoReadFailed, copied, "reading the staged output");
+      if (got <= 0) break;
+      size_t written = 0;
+      while (written < static_cast<size_t>(got)) {
+        const ssize_t put = ::write(STDOUT_FILENO, chunk.data() + written,
+                                    static_cast<size_t>(got) - written);
+        if (put < 0 && errno == EINTR) continue;
+        if (put <= 0) {
+          status = cli_error(ErrorCode::IoWriteFailed, copied + written,
+                             "writing to standard output failed");
+          break;
+        }
+        written += static_cast<size_t>(put);
+      }
+      copied += static_cast<uint64_t>(got);
+    }
+    ::close(fd);
+    return status;
+  }
+
+ private:
+  std::string dir_;
+};
+
+// Validates IN and writes its canonical copy to `out_path`. IN is a file, or a stream ('-', a
+// FIFO) read once: an .npy is read as it arrives, an archive is spooled first.
+void sanitize_input(const std::string& in, const std::string& out_path, const Options& options,
+                    CheckedInput& result) {
+  const bool from_stdin = in == kStdinName;
+  if (!from_stdin && !is_fifo(in)) {
+    result.format = sniff_file(in);
+    if (result.format == InputFormat::Npz) {
+      sanitize_npz(in, out_path, options, result);
+    } else {
+      // pread, not mmap: the output may replace the input while the copy is made.
+      sanitize_array(read_npy_file(in, options.limits, FileAccess::Pread), out_path, options,
+                     result);
+    }
+    return;
+  }
+  std::optional<FifoFd> fifo;
+  if (!from_stdin) {
+    fifo.emplace(in);
+    if (fifo->get() < 0) {
+      result.error = fifo_open_error();
+      return;
+    }
+  }
+  FdInputStream stream(from_stdin ? STDIN_FILENO : fifo->get());
+  StreamStart start;
+  if (!begin_stream(stream, options.limits, start, result)) return;
+  if (result.format == InputFormat::Npz) {
+    sanitize_npz(result.spool->path(), out_path, options, result);
+    return;
+  }
+  ReplayInputStream replay(start.view(), stream);
+  sanitize_array(read_npy_stream(replay, options.limits), out_path, options, result);
+}
+
+}  // namespace
+
 int run_sanitize(const Options& options, Console& console) {
   const std::string& in = options.inputs.front();
   const std::string& out = options.sanitize.in_place ? in : options.inputs.back();
+  const bool to_stdout = out == kStdinName;
+  // With OUT '-' standard output carries the data, so the verdict goes to standard error.
+  Console verdicts{to_stdout ? console.err : console.out, console.err, console.err_is_terminal};
   CheckedInput result;
-  if (in == kStdinName || out == kStdinName) {
-    result.error = cli_error(ErrorCode::IoOpenFailed, 0,
-                             "sanitize reads and writes files; standard input is not supported");
-  } else if (!options.sanitize.in_place && same_file(in, out)) {
+  StdoutStaging staging;
+  if (!to_stdout && in != kStdinName && !options.sanitize.in_place && same_file(in, out)) {
     result.error = cli_error(ErrorCode::IoSameFile, 0,
                              "OUT is IN; pass --in-place to replace the input");
+  } else if (Status staged = to_stdout ? staging.create() : ok_status(); !staged.ok()) {
+    result.error = staged.error();
   } else {
-    result.format = sniff_file(in);
-    if (result.format == InputFormat::Npz) {
-      sanitize_npz(in, out, options, result);
-    } else {
-      sanitize_npy(in, out, options, result);
+    sanitize_input(in, to_stdout ? staging.path() : out, options, result);
+    if (result.ok() && to_stdout) {
+      if (Status copied = staging.copy_to_stdout(); !copied.ok()) result.error = copied.error();
     }
   }
-  if (!result.ok()) return report_failure(options, console, in, result);
+  if (!result.ok()) return report_failure(options, verdicts, in, result);
   if (options.json) {
     JsonWriter json;
     json.begin_object();
     write_json_preamble(json, in, result);
     json.key("output").string(out);
     json.end_object();
-    console.out << json.text() << '\n';
+    verdicts.out << json.text() << '\n';
   } else {
-    console.out << printable(in) << ": ok -> " << printable(out) << '\n';
+    verdicts.out << printable(in) << ": ok -> " << printable(out) << '\n';
   }
   return kExitOk;
 }

@@ -150,6 +150,10 @@ constexpr std::string_view kSanitizeUsage =
     "data. For an .npz, every .npy member is rewritten as '<key>.npy' into a fresh archive\n"
     "(skipped members are dropped). OUT is written atomically: it appears complete or not at\n"
     "all. A rejected IN writes nothing and prints the same line as 'check'.\n"
+    "IN may be '-' (standard input) or a FIFO, read once as a stream under the same limits.\n"
+    "OUT may be '-': the copy goes to standard output only once it is complete and has been\n"
+    "read back, so 'npyguard sanitize - -' is a filter that writes nothing on refusal; the\n"
+    "verdict then goes to standard error.\n"
     "\n"
     "Options:\n"
     "  --native-endian  byte-swap big-endian data to this machine's order\n"
@@ -524,6 +528,9 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
     if (options.inputs.size() != wanted) {
       return usage_error(options.sanitize.in_place ? "--in-place takes exactly one FILE"
                                                    : "expected IN and OUT");
+    }
+    if (options.sanitize.in_place && options.inputs.front() == kStdinName) {
+      return usage_error("--in-place replaces a file; standard input cannot be replaced");
     }
   }
   if (spec.takes_walk) {
