@@ -14,6 +14,7 @@ NPYGUARD_PACKAGES=(
   python3 python3-numpy           # fixture generation and differential tests
   unzip                           # cross-checking written archives
   time                            # peak-RSS test of npyguard check
+  groff-base                      # checking the generated man page
 )
 
 npyguard_install_deps() {
