@@ -8,7 +8,7 @@ NPYGUARD_PACKAGES=(
   cmake g++ make pkg-config       # build
   clang libclang-rt-14-dev llvm-14  # fuzzing, clang sanitizers, coverage (llvm-cov)
   zlib1g-dev libre2-dev           # deflate for .npz, linear-time member-name patterns
-  libdeflate-dev                  # whole-member inflate and CRC-32 on the load path
+  libdeflate-dev                  # CRC-32 tails (zlib is the only inflater)
   catch2                          # unit tests
   libbenchmark-dev                # bench/
   python3 python3-numpy           # fixture generation and differential tests
