@@ -2,7 +2,11 @@
 // (and from CLI options), so validate() refuses settings that would make checks meaningless.
 #include "npyguard/limits.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "member_policy.h"
+#include "util/checked_math.h"
 
 namespace npyguard {
 
@@ -21,7 +25,18 @@ Limits Limits::for_fuzzing() noexcept {
   limits.max_total_header_bytes = uint64_t{16} << 10;
   limits.max_streamed_archive_bytes = uint64_t{8} << 20;
   limits.max_compression_ratio = 1100;
+  // 64 KiB inputs x 64 is max_total_uncompressed: the budget binds below it (small inputs
+  // declaring more than 1 MiB), so both checks are reached.
+  limits.amplification_floor_bytes = uint64_t{1} << 20;
+  limits.max_amplification_factor = 64;
   return limits;
+}
+
+uint64_t Limits::amplification_budget(uint64_t archive_bytes) const noexcept {
+  const auto scaled = detail::checked_mul<uint64_t>(archive_bytes, max_amplification_factor);
+  // An overflowing product is larger than any 64-bit sum of sizes, so nothing can exceed it.
+  if (!scaled) return std::numeric_limits<uint64_t>::max();
+  return std::max(*scaled, amplification_floor_bytes);
 }
 
 Status Limits::validate() const {
@@ -36,6 +51,9 @@ Status Limits::validate() const {
   if (max_dtype_depth == 0) return invalid("max_dtype_depth must be positive");
   if (max_compression_ratio == 0) return invalid("max_compression_ratio must be positive");
   if (max_total_header_bytes == 0) return invalid("max_total_header_bytes must be positive");
+  if (amplification_floor_bytes == 0 && max_amplification_factor == 0) {
+    return invalid("amplification_floor_bytes and max_amplification_factor cannot both be 0");
+  }
   if (max_streamed_archive_bytes == 0) {
     return invalid("max_streamed_archive_bytes must be positive");
   }
