@@ -10,6 +10,20 @@
 
 namespace npyguard {
 
+Limits Limits::untrusted_uploads() noexcept { return Limits{}; }
+
+Limits Limits::trusted_local_files() noexcept {
+  Limits limits;
+  // Bounded by what one machine holds, not by what a stranger could make it do.
+  limits.max_array_bytes = uint64_t{1} << 40;          // 1 TiB: beyond nearly any machine's memory
+  limits.max_total_uncompressed = uint64_t{16} << 40;  // 16 TiB: ext4's largest file
+  limits.max_streamed_archive_bytes = uint64_t{64} << 30;
+  // The largest factor: the budget can no longer bind (the product exceeds what any archive
+  // the ratio check accepts can declare, whatever max_compression_ratio is raised to).
+  limits.max_amplification_factor = std::numeric_limits<uint32_t>::max();
+  return limits;
+}
+
 Limits Limits::for_fuzzing() noexcept {
   Limits limits;
   limits.max_header_bytes = 4096;

@@ -500,6 +500,8 @@ TEST_CASE("the default amplification budget refuses 4 GiB declared by a 722-byte
   CHECK(NpzArchive::open(bytes, loose).error().code == ErrorCode::ArchiveAmplificationExceeded);
   loose.max_amplification_factor += 1;  // now factor x size >= 4 GiB
   CHECK(NpzArchive::open(bytes, loose).error().code == ErrorCode::ZipBadLocalHeader);
+  CHECK(NpzArchive::open(bytes, Limits::trusted_local_files()).error().code ==
+        ErrorCode::ZipBadLocalHeader);
   loose = Limits{};
   loose.amplification_floor_bytes = kDeclared;  // exactly the declared total
   CHECK(NpzArchive::open(bytes, loose).error().code == ErrorCode::ZipBadLocalHeader);
@@ -606,4 +608,43 @@ TEST_CASE("the amplification budget saturates instead of overflowing", "[npz][li
   CHECK(limits.amplification_budget(uint64_t{1} << 33) == kMax);
   limits.max_amplification_factor = 0;
   CHECK(limits.amplification_budget(kMax) == kGiB);
+}
+
+TEST_CASE("canned limits: untrusted_uploads is the defaults, trusted_local_files loosens only "
+          "resources",
+          "[npz][limits]") {
+  const Limits defaults;
+  const Limits untrusted = Limits::untrusted_uploads();
+  CHECK(untrusted == defaults);
+  CHECK(untrusted.amplification_floor_bytes == uint64_t{1} << 30);
+  CHECK(untrusted.max_amplification_factor == 64);
+  Limits changed = defaults;
+  changed.max_amplification_factor = 65;
+  CHECK_FALSE(changed == defaults);
+  changed = defaults;
+  changed.member_patterns = {"x"};
+  CHECK_FALSE(changed == defaults);
+
+  const Limits trusted = Limits::trusted_local_files();
+  CHECK(trusted.validate().ok());
+  CHECK(Limits::for_fuzzing().validate().ok());
+  CHECK(untrusted.validate().ok());
+  CHECK(trusted.max_array_bytes > defaults.max_array_bytes);
+  CHECK(trusted.max_total_uncompressed > defaults.max_total_uncompressed);
+  CHECK(trusted.max_streamed_archive_bytes > defaults.max_streamed_archive_bytes);
+  CHECK(trusted.amplification_budget(1) >= trusted.max_compression_ratio);
+  // Only resource limits move: with those put back, it is the defaults again.
+  Limits policy = trusted;
+  policy.max_array_bytes = defaults.max_array_bytes;
+  policy.max_total_uncompressed = defaults.max_total_uncompressed;
+  policy.max_streamed_archive_bytes = defaults.max_streamed_archive_bytes;
+  policy.max_amplification_factor = defaults.max_amplification_factor;
+  CHECK(policy == defaults);
+
+  // The 16 MiB zeros archive refused under a lowered floor opens under trusted_local_files with
+  // that same floor: the factor no longer binds.
+  const Bytes bytes = read_file(kExpectDir + "pass_deflate_zeros_16_mib.npz");
+  Limits trusted_low_floor = trusted;
+  trusted_low_floor.amplification_floor_bytes = uint64_t{1} << 20;
+  CHECK(NpzArchive::open(bytes, trusted_low_floor).ok());
 }

@@ -1,6 +1,10 @@
 // Limits: the one resource budget and policy set every reader takes, passed explicitly and never
-// stored globally. The defaults are safe for untrusted uploads; each field says why it has its
-// value. Object dtype rejection is deliberately not here: no setting can turn it off.
+// stored globally. The defaults (Limits{}, the same as Limits::untrusted_uploads()) are meant for
+// untrusted uploads: they bound the work an input can cause by the input's own size (no header,
+// directory or inflated archive can grow far beyond the bytes that were sent), and they refuse
+// everything ambiguous. The memory limits (max_array_bytes, max_total_uncompressed) are set high
+// enough for real data; a service should lower them to what it can hold. Each field says why it
+// has its value. Object dtype rejection is deliberately not here: no setting can turn it off.
 #pragma once
 
 #include <cstdint>
@@ -26,10 +30,11 @@ struct Limits {
   uint32_t max_ndim = 64;
   // Decimal digits in one dimension or subarray size. 19 digits hold any int64 (NumPy's npy_intp).
   uint32_t max_dim_digits = 19;
-  // Payload bytes of one array. 16 GiB by default: enough for real data, and a caller loading
-  // untrusted uploads should lower it to what it is prepared to hold in memory. Every element
-  // counts at least one byte, so an array of a type of size 0 (|S0, |V0, a record without
-  // fields), which costs nothing to send and everything to iterate, holds at most this many.
+  // Payload bytes of one array. 16 GiB by default: enough for real data, and more memory than
+  // most services can spare, so a service should lower it to what it is prepared to hold. Every
+  // element counts at least one byte, so an array of a type of size 0 (|S0, |V0, a record
+  // without fields), which costs nothing to send and everything to iterate, holds at most this
+  // many.
   uint64_t max_array_bytes = uint64_t{16} << 30;
   // Nesting depth of structured dtypes (records in records, subarrays of records). NumPy itself
   // recurses without a limit; 32 levels is far beyond any real schema.
@@ -108,6 +113,17 @@ struct Limits {
   // Accept U (UCS-4) strings holding code points above U+10FFFF or surrogates.
   bool allow_invalid_unicode = false;
 
+  // Canned settings, as RE2::Options has its CannedOptions. untrusted_uploads() is exactly the
+  // defaults (Limits{} == Limits::untrusted_uploads()), for files from anyone; lower its memory
+  // limits to what the service can hold.
+  static Limits untrusted_uploads() noexcept;
+  // For files the caller trusts (its own outputs, a local dataset): only resource limits are
+  // raised (arrays up to 1 TiB, archives up to 16 TiB uncompressed, the amplification budget
+  // off, 64 GiB on standard input). Policy stays as it is: object dtypes, trailing data,
+  // invalid bool bytes and invalid Unicode are refused, and the header limits stay NumPy's, so
+  // every file accepted still loads with np.load(allow_pickle=False). Bad bytes are still
+  // refused with an error; what grows is only what a reader may be asked to hold or produce.
+  static Limits trusted_local_files() noexcept;
   // Small enough that no fuzz input can exhaust memory or time.
   static Limits for_fuzzing() noexcept;
   // Rejects settings that make no sense (zero header bytes, ratio 0, ...).
@@ -115,6 +131,8 @@ struct Limits {
   // The amplification budget for an archive of `archive_bytes` bytes: max(floor, factor x
   // archive_bytes), or UINT64_MAX when the product overflows (no sum of sizes can exceed it).
   uint64_t amplification_budget(uint64_t archive_bytes) const noexcept;
+
+  bool operator==(const Limits&) const = default;
 };
 
 }  // namespace npyguard
