@@ -51,6 +51,10 @@ MAX_MEMBERS = 10000
 MAX_MEMBER_NAME_BYTES = 1024
 MAX_TOTAL_UNCOMPRESSED = 64 << 30
 MAX_COMPRESSION_RATIO = 1100
+# Amplification budget: the usize sum may be at most max(floor, factor x the
+# archive's size in bytes).
+AMPLIFICATION_FLOOR = 1 << 30
+AMPLIFICATION_FACTOR = 64
 # Largest central directory the default limits allow: every entry at its
 # largest (46 fixed bytes, a 1024-byte name, 1024 bytes of extra + comment).
 MAX_DIRECTORY_BYTES = MAX_MEMBERS * (46 + 1024 + 1024)
@@ -100,6 +104,18 @@ NPY_A = npy(np.arange(6, dtype="<i4").reshape(2, 3))          # 152 bytes
 NPY_B = npy(np.array([1.5, -2.25, 3.0], dtype="<f8"))          # 152 bytes
 NPY_C = npy(np.arange(200, dtype="<i2") // 10)                 # 528, compressible
 NPY_D = npy(np.array([[True, False], [False, True]]))          # 132 bytes
+# 16 MiB exactly: NumPy's 128-byte header, then zeros.
+NPY_ZEROS_16_MIB = npy(np.zeros((16 << 20) - 128, dtype="|u1"))
+
+
+def npy_header_only(length):
+    """The 128-byte header np.save writes for `length` bytes of |u1: the
+    start of a member whose data is left out."""
+    buf = io.BytesIO()
+    npformat.write_array_header_1_0(
+        buf, {"descr": "|u1", "fortran_order": False,
+              "shape": (length - 128,)})
+    return buf.getvalue()
 
 
 # ==========================================================================
@@ -757,6 +773,9 @@ def check_archive(data):
         if entry["method"] == DEFLATED and \
                 entry["usize"] > entry["csize"] * MAX_COMPRESSION_RATIO:
             fail("compression_ratio_exceeded", repr(entry["name"]))
+    if sum(entry["usize"] for entry in entries) > \
+            max(AMPLIFICATION_FLOOR, AMPLIFICATION_FACTOR * size):
+        fail("archive_amplification_exceeded", "sum of usize for the file size")
     # 9. Shared local headers.
     offsets = [entry["local_offset"] for entry in entries]
     if len(set(offsets)) != len(offsets):
@@ -849,6 +868,16 @@ def pass_stored():
 def pass_deflate():
     return build_zip([Member("a.npy", NPY_A, DEFLATED),
                       Member("c.npy", NPY_C, DEFLATED)])
+
+
+@case("pass_deflate_zeros_16_mib")
+def pass_deflate_zeros():
+    """An honest small bomb: 16 MiB of zeros (one 16 MiB .npy after a.npy)
+    deflated at level 9 to about 16 KB, 1000:1. Under the 1 GiB amplification
+    floor, so the defaults accept it; tests/test_npz.cpp and
+    tests/cli/check_npz_amplification.sh lower the floor to refuse it."""
+    return build_zip([Member("a.npy", NPY_A, DEFLATED),
+                      Member("zeros.npy", NPY_ZEROS_16_MIB, DEFLATED)])
 
 
 @case("pass_deflate_option_flags")
@@ -1502,6 +1531,24 @@ def fail_ratio_1gib():
 def fail_ratio_zero_csize():
     """A deflate member with no compressed bytes at all but a real usize."""
     return build_zip([Member("a.npy", NPY_A, DEFLATED, data=b"")])
+
+
+@case("fail_archive_amplification_exceeded__4_gib_declared_in_1_kib")
+def fail_amplification_4_gib():
+    """The honest bomb the per-member checks let through: four members of
+    1 GiB of zeros, each declaring the compressed size zlib level 9 reaches
+    on zeros (1 MiB, 1024:1, under max_compression_ratio), 4 GiB in all. The
+    real archive is 4 MB, too large to keep here; this one is its directory
+    with the compressed data left out (each member holds only the deflated
+    .npy header), which the budget, checked on the declared sizes before any
+    local header is read, refuses first: 4 GiB > max(1 GiB, 64 x ~1 KiB).
+    Read further, the missing data would be zip_bad_local_header."""
+    size = 1 << 30
+    header = npy_header_only(size)
+    return build_zip([
+        Member(f"zeros_{index}.npy", header, DEFLATED,
+               declared={"usize": size, "csize": size // 1024})
+        for index in range(4)])
 
 
 # --- rule 9: shared local headers --------------------------------------

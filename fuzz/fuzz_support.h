@@ -61,6 +61,11 @@ inline void fuzz_restrict(npyguard::Limits& limits, uint8_t which) {
     case 2:
       limits.max_array_bytes = 256;
       limits.max_total_uncompressed = 1024;
+      // Binds on archives that inflate past twice their size: deflate seeds of compressible
+      // arrays do, stored ones never (the ratio group keeps every member under 4:1, so the
+      // budget could hardly bind there).
+      limits.amplification_floor_bytes = 256;
+      limits.max_amplification_factor = 2;
       break;
     case 3:
       limits.max_ndim = 2;

@@ -208,6 +208,11 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::StreamedArchiveTooLarge, "streamed_archive_too_large",
               C::LimitExceeded, "the archive on standard input (or another stream) is longer "
               "than max_streamed_archive_bytes; pass it as a file, or raise --max-stdin-bytes"},
+    ErrorInfo{ErrorCode::ArchiveAmplificationExceeded, "archive_amplification_exceeded",
+              C::LimitExceeded, "the archive would inflate to more than max_amplification_factor "
+              "times its own size and more than amplification_floor_bytes (a decompression "
+              "bomb, or data that compresses unusually well); if it is trusted, raise "
+              "--max-amplification or --amplification-floor"},
 
     ErrorInfo{ErrorCode::IoOpenFailed, "io_open_failed", C::Io, "the input could not be opened"},
     ErrorInfo{ErrorCode::IoReadFailed, "io_read_failed", C::Io, "reading the input failed"},

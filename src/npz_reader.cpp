@@ -214,10 +214,11 @@ class MemberSource final : public detail::SequentialSource {
   bool verified_ = false;
 };
 
-// Names (duplicates, .npy suffix, patterns) and sizes (totals, ratio): everything that can be
-// decided from the central directory alone, before any local header is read.
+// Names (duplicates, .npy suffix, patterns) and sizes (totals, ratio, amplification): everything
+// that can be decided from the central directory and the archive's own size, before any local
+// header is read.
 Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& limits,
-                           std::vector<NpzMember>& members) {
+                           uint64_t archive_bytes, std::vector<NpzMember>& members) {
   NPYGUARD_ASSIGN_OR_RETURN(auto patterns, detail::MemberNamePolicy::compile(limits.member_patterns));
   std::set<std::string, std::less<>> keys;
   uint64_t total = 0;
@@ -286,7 +287,24 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
       }
     }
   }
-  return ok_status();
+  // Last, because it is about the archive as a whole: each member passed its own checks, and
+  // together they would still make a reader produce too much for what was sent.
+  const uint64_t budget = limits.amplification_budget(archive_bytes);
+  if (total <= budget) return ok_status();
+  detail::charge(directory.entries.size());  // the walk naming the member that crosses it
+  uint64_t running = 0;
+  for (size_t i = 0; i < directory.entries.size(); ++i) {
+    const ZipEntry& entry = directory.entries[i];
+    // Never overflows: every prefix sum is at most `total`, checked above.
+    running = detail::checked_add(running, entry.uncompressed_size).value_or(total);
+    if (running > budget) {
+      return error_at(ErrorCode::ArchiveAmplificationExceeded, entry.central_offset,
+                      "uncompressed sizes add up to more than max(amplification_floor_bytes, "
+                      "max_amplification_factor x archive size)",
+                      static_cast<uint32_t>(i));
+    }
+  }
+  return error_at(ErrorCode::Internal, 0, "amplification total disagrees with its members");
 }
 
 // NumPy parses every member whose data starts with the .npy magic as an array, whatever its name
@@ -342,7 +360,8 @@ Result<std::shared_ptr<const NpzArchive::State>> open_state(
   } catch (const std::bad_alloc&) {
     return error_at(ErrorCode::OutOfMemory, 0, "allocating the member list failed");
   }
-  NPYGUARD_TRY(apply_member_policy(state->directory, state->limits, state->members));
+  NPYGUARD_TRY(
+      apply_member_policy(state->directory, state->limits, source.size(), state->members));
   NPYGUARD_TRY(detail::resolve_local_headers(source, state->directory));
   for (size_t i = 0; i < state->members.size(); ++i) {
     state->members[i].data_offset = state->directory.entries[i].data_offset;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 #include <string>
@@ -463,4 +464,187 @@ TEST_CASE("a deflate member larger than the array limits is refused like the str
   CHECK(read.error().code == ErrorCode::ArrayTooLarge);
   CHECK(read.error().code == archive->validate(0).error().code);
   CHECK(read.error().offset == archive->validate(0).error().offset);
+}
+
+namespace {
+
+const std::string kExpectDir = std::string(NPYGUARD_SOURCE_DIR) + "/corpus/expect/";
+
+uint64_t total_uncompressed(const NpzArchive& archive) {
+  uint64_t total = 0;
+  for (const NpzMember& member : archive.members()) total += member.uncompressed_size;
+  return total;
+}
+
+}  // namespace
+
+TEST_CASE("the default amplification budget refuses 4 GiB declared by a 722-byte archive",
+          "[npz][limits]") {
+  // Four members each declaring 1 GiB from 1 MiB (the ratio zeros reach, under
+  // max_compression_ratio): the directory of an honest 4 MB bomb, data left out.
+  const std::string path =
+      kExpectDir + "fail_archive_amplification_exceeded__4_gib_declared_in_1_kib.npz";
+  const Bytes bytes = read_file(path);
+  for (const auto& refused : {NpzArchive::open(bytes), NpzArchive::open_file(path)}) {
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == ErrorCode::ArchiveAmplificationExceeded);
+    CHECK(error_category(refused.error().code) == ErrorCategory::LimitExceeded);
+    // The first member fits the 1 GiB floor; the second takes the sum past it.
+    CHECK(refused.error().member == 1);
+  }
+  // Decided on the declared sizes before any local header is read: with the budget out of the
+  // way, the next check finds the missing data.
+  constexpr uint64_t kDeclared = uint64_t{4} << 30;
+  Limits loose;
+  loose.max_amplification_factor = static_cast<uint32_t>(kDeclared / bytes.size());
+  CHECK(NpzArchive::open(bytes, loose).error().code == ErrorCode::ArchiveAmplificationExceeded);
+  loose.max_amplification_factor += 1;  // now factor x size >= 4 GiB
+  CHECK(NpzArchive::open(bytes, loose).error().code == ErrorCode::ZipBadLocalHeader);
+  CHECK(NpzArchive::open(bytes, Limits::trusted_local_files()).error().code ==
+        ErrorCode::ZipBadLocalHeader);
+  loose = Limits{};
+  loose.amplification_floor_bytes = kDeclared;  // exactly the declared total
+  CHECK(NpzArchive::open(bytes, loose).error().code == ErrorCode::ZipBadLocalHeader);
+  loose.amplification_floor_bytes -= 1;
+  CHECK(NpzArchive::open(bytes, loose).error().code == ErrorCode::ArchiveAmplificationExceeded);
+}
+
+TEST_CASE("an honest small bomb passes the default budget and is refused below it",
+          "[npz][limits]") {
+  // a.npy, then 16 MiB of zeros deflated at level 9 into about 16 KB.
+  const std::string path = kExpectDir + "pass_deflate_zeros_16_mib.npz";
+  const Bytes bytes = read_file(path);
+  auto plain = NpzArchive::open(bytes);
+  if (!plain.ok()) FAIL(describe(plain.error()));
+  const uint64_t total = total_uncompressed(*plain);
+  const uint64_t size = bytes.size();
+  REQUIRE(total > (uint64_t{16} << 20));
+  REQUIRE(total / size > 1000);  // a ratio no per-member check refuses
+  CHECK(plain->read_all(2).ok());
+  CHECK(plain->validate_all().ok());
+
+  // Floor below the total: the factor decides, to the byte.
+  Limits limits;
+  limits.amplification_floor_bytes = uint64_t{1} << 20;
+  const auto at_factor = [&](uint64_t factor) {
+    limits.max_amplification_factor = static_cast<uint32_t>(factor);
+    return NpzArchive::open(bytes, limits);
+  };
+  const auto refused = at_factor((total - 1) / size);  // factor x size < total
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code == ErrorCode::ArchiveAmplificationExceeded);
+  CHECK(refused.error().member == 1);  // zeros.npy takes the sum past the budget
+  CHECK(at_factor(64).error().code == ErrorCode::ArchiveAmplificationExceeded);
+  CHECK(NpzArchive::open_file(path, limits).error().code ==
+        ErrorCode::ArchiveAmplificationExceeded);
+  auto accepted = at_factor((total + size - 1) / size);  // factor x size >= total
+  if (!accepted.ok()) FAIL(describe(accepted.error()));
+  // Every path starts from an opened archive, so a refused one can be neither read nor
+  // validated; one accepted under the raised factor reads in full on every path.
+  CHECK(accepted->read("zeros").ok());
+  CHECK(accepted->read_all(2).ok());
+  size_t visited = 0;
+  CHECK(accepted->validate_each([&](size_t, NpyInfo&&) {
+                    ++visited;
+                    return ok_status();
+                  }).ok());
+  CHECK(visited == 2);
+
+  // Factor 0: the floor alone, to the byte.
+  limits.max_amplification_factor = 0;
+  limits.amplification_floor_bytes = total;
+  CHECK(NpzArchive::open(bytes, limits).ok());
+  limits.amplification_floor_bytes = total - 1;
+  CHECK(NpzArchive::open(bytes, limits).error().code == ErrorCode::ArchiveAmplificationExceeded);
+  limits.amplification_floor_bytes = 0;
+  CHECK(NpzArchive::open(bytes, limits).error().code == ErrorCode::InvalidLimits);
+  // Floor 0 with a factor is a purely proportional budget.
+  limits.max_amplification_factor = 64;
+  CHECK(NpzArchive::open(bytes, limits).error().code == ErrorCode::ArchiveAmplificationExceeded);
+
+  // max_total_uncompressed stays the absolute cap, checked first.
+  limits = Limits{};
+  limits.max_total_uncompressed = total - 1;
+  CHECK(NpzArchive::open(bytes, limits).error().code == ErrorCode::TotalUncompressedTooLarge);
+}
+
+TEST_CASE("every real archive passes the default amplification budget", "[npz][limits]") {
+  std::vector<std::string> paths;
+  for (const auto& dir : {kNpzDir, kExpectDir}) {
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      const bool archive = name.size() > 4 && name.substr(name.size() - 4) == ".npz";
+      if (archive && (dir == kNpzDir || name.rfind("pass_", 0) == 0)) {
+        paths.push_back(entry.path().string());
+      }
+    }
+  }
+  REQUIRE(paths.size() > 20);
+  for (const std::string& path : paths) {
+    INFO(path);
+    const auto archive = NpzArchive::open_file(path);
+    if (!archive.ok()) FAIL(describe(archive.error()));
+    CHECK(total_uncompressed(*archive) <= Limits{}.amplification_budget(
+                                              std::filesystem::file_size(path)));
+  }
+}
+
+TEST_CASE("the amplification budget saturates instead of overflowing", "[npz][limits]") {
+  Limits limits;
+  constexpr uint64_t kGiB = uint64_t{1} << 30;
+  constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
+  CHECK(limits.amplification_budget(0) == kGiB);
+  CHECK(limits.amplification_budget(uint64_t{1} << 20) == kGiB);  // 64 MiB: the floor wins
+  CHECK(limits.amplification_budget(uint64_t{16} << 20) == kGiB);
+  CHECK(limits.amplification_budget((uint64_t{16} << 20) + 1) == kGiB + 64);
+  CHECK(limits.amplification_budget(uint64_t{1} << 30) == uint64_t{64} << 30);
+  // 64 x 2^58 is 2^64: one past the largest product.
+  CHECK(limits.amplification_budget((uint64_t{1} << 58) - 1) == kMax - 63);
+  CHECK(limits.amplification_budget(uint64_t{1} << 58) == kMax);
+  CHECK(limits.amplification_budget(kMax) == kMax);
+  limits.max_amplification_factor = std::numeric_limits<uint32_t>::max();
+  // (2^32 - 1) x 2^32 still fits; x 2^33 does not.
+  CHECK(limits.amplification_budget(uint64_t{1} << 32) == kMax - ((uint64_t{1} << 32) - 1));
+  CHECK(limits.amplification_budget(uint64_t{1} << 33) == kMax);
+  limits.max_amplification_factor = 0;
+  CHECK(limits.amplification_budget(kMax) == kGiB);
+}
+
+TEST_CASE("canned limits: untrusted_uploads is the defaults, trusted_local_files loosens only "
+          "resources",
+          "[npz][limits]") {
+  const Limits defaults;
+  const Limits untrusted = Limits::untrusted_uploads();
+  CHECK(untrusted == defaults);
+  CHECK(untrusted.amplification_floor_bytes == uint64_t{1} << 30);
+  CHECK(untrusted.max_amplification_factor == 64);
+  Limits changed = defaults;
+  changed.max_amplification_factor = 65;
+  CHECK_FALSE(changed == defaults);
+  changed = defaults;
+  changed.member_patterns = {"x"};
+  CHECK_FALSE(changed == defaults);
+
+  const Limits trusted = Limits::trusted_local_files();
+  CHECK(trusted.validate().ok());
+  CHECK(Limits::for_fuzzing().validate().ok());
+  CHECK(untrusted.validate().ok());
+  CHECK(trusted.max_array_bytes > defaults.max_array_bytes);
+  CHECK(trusted.max_total_uncompressed > defaults.max_total_uncompressed);
+  CHECK(trusted.max_streamed_archive_bytes > defaults.max_streamed_archive_bytes);
+  CHECK(trusted.amplification_budget(1) >= trusted.max_compression_ratio);
+  // Only resource limits move: with those put back, it is the defaults again.
+  Limits policy = trusted;
+  policy.max_array_bytes = defaults.max_array_bytes;
+  policy.max_total_uncompressed = defaults.max_total_uncompressed;
+  policy.max_streamed_archive_bytes = defaults.max_streamed_archive_bytes;
+  policy.max_amplification_factor = defaults.max_amplification_factor;
+  CHECK(policy == defaults);
+
+  // The 16 MiB zeros archive refused under a lowered floor opens under trusted_local_files with
+  // that same floor: the factor no longer binds.
+  const Bytes bytes = read_file(kExpectDir + "pass_deflate_zeros_16_mib.npz");
+  Limits trusted_low_floor = trusted;
+  trusted_low_floor.amplification_floor_bytes = uint64_t{1} << 20;
+  CHECK(NpzArchive::open(bytes, trusted_low_floor).ok());
 }

@@ -113,6 +113,7 @@ enum class ErrorCode : uint16_t {
   DirectoryTooLarge = 715,       // directory_too_large
   TotalHeaderTooLarge = 716,     // total_header_too_large
   StreamedArchiveTooLarge = 717, // streamed_archive_too_large
+  ArchiveAmplificationExceeded = 718,  // archive_amplification_exceeded
 
   // 8xx: I/O.
   IoOpenFailed = 801,   // io_open_failed

@@ -78,6 +78,11 @@ constexpr std::string_view kLimitOptionsHelp =
     "                          longest archive read from standard input (default 1G)\n"
     "  --max-ratio N           largest uncompressed/compressed ratio of a deflate member\n"
     "                          (default 1100)\n"
+    "  --max-amplification N   largest sum of uncompressed member sizes, as a multiple of\n"
+    "                          the archive's own size (default 64; 0: the floor alone)\n"
+    "  --amplification-floor N[K|M|G|T]\n"
+    "                          sum of uncompressed member sizes accepted whatever the\n"
+    "                          archive's size (default 1G)\n"
     "  --max-member-name-bytes N\n"
     "                          longest member name accepted (default 1024)\n"
     "  --member-pattern RE     accept only members whose whole name matches the RE2 pattern\n"
@@ -241,6 +246,9 @@ const NumberOption kNumberOptions[] = {
     {.name = "--max-stdin-bytes", .u64 = &Limits::max_streamed_archive_bytes,
      .byte_suffixes = true},
     {.name = "--max-ratio", .u32 = &Limits::max_compression_ratio},
+    {.name = "--max-amplification", .u32 = &Limits::max_amplification_factor},
+    {.name = "--amplification-floor", .u64 = &Limits::amplification_floor_bytes,
+     .byte_suffixes = true},
     {.name = "--max-member-name-bytes", .u32 = &Limits::max_member_name_bytes},
 };
 
