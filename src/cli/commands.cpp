@@ -550,7 +550,7 @@ void write_error_json(JsonWriter& json, const std::string& input, const CheckedI
   json.key("name").string(error_name(error.code));
   json.key("category").string(category_name(error_category(error.code)));
   json.key("message").string(error_message(error.code));
-  json.key("detail").string(error.detail != nullptr ? error.detail : "");
+  json.key("detail").string(render_detail(error));
   json.key("offset").number(error.offset);
   json.key("member");
   if (error.member != kNoMember && members != nullptr && error.member < members->size()) {
