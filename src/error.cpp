@@ -100,8 +100,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::InvalidUnicode, "invalid_unicode", C::Malformed,
               "a U string holds a surrogate or a code point above U+10FFFF"},
     ErrorInfo{ErrorCode::TypeMismatch, "type_mismatch", C::Unsupported,
-              "the requested C++ type does not match the array's dtype and byte order",
-              kNoOffset},
+              "the requested C++ type does not match the array's dtype and byte order", kNoOffset},
     ErrorInfo{ErrorCode::IndexOutOfRange, "index_out_of_range", C::Unsupported,
               "an index is outside the array's shape", kNoOffset},
     ErrorInfo{ErrorCode::FieldNotFound, "field_not_found", C::Unsupported,
@@ -109,8 +108,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::UnalignedHeader, "unaligned_header", C::LimitExceeded,
               "the data does not start on a 64-byte boundary (strict_alignment)"},
     ErrorInfo{ErrorCode::ArraySizeMismatch, "array_size_mismatch", C::Unsupported,
-              "a caller's buffer is not the size the array needs (shape x itemsize)",
-              kNoOffset},
+              "a caller's buffer is not the size the array needs (shape x itemsize)", kNoOffset},
 
     ErrorInfo{ErrorCode::ZipNoEndRecord, "zip_no_end_record", C::Malformed,
               "no end-of-central-directory record where a ZIP archive must have one"},
@@ -235,16 +233,18 @@ constexpr std::array kErrorTable = {
               "the output is the input file (use --in-place to replace it)", kNoOffset},
     ErrorInfo{ErrorCode::WriterFailed, "writer_failed", C::Io,
               "an earlier step of this archive writer failed, so the archive cannot be "
-              "completed; nothing was written to the target (start a new writer)", kNoOffset},
+              "completed; nothing was written to the target (start a new writer)",
+              kNoOffset},
     ErrorInfo{ErrorCode::OutputRejected, "output_rejected", C::LimitExceeded,
               "the canonical output would be refused under the same limits (a header "
               "written the way NumPy writes it can be longer than the input's); nothing "
-              "was written to the target", kNoOffset},
+              "was written to the target",
+              kNoOffset},
 
     ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)",
               kNoOffset},
-    ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal,
-              "memory allocation failed", kNoOffset},
+    ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal, "memory allocation failed",
+              kNoOffset},
 };
 
 consteval bool table_is_sorted_and_unique() {
@@ -341,8 +341,8 @@ bool names(std::string_view detail, std::string_view placeholder) noexcept {
 std::string system_error_text(int os_errno) {
   constexpr size_t kBufferSize = 128;
   std::array<char, kBufferSize> buffer{};
-  std::string text = strerror_result(strerror_r(os_errno, buffer.data(), buffer.size()),
-                                     buffer.data());
+  std::string text =
+      strerror_result(strerror_r(os_errno, buffer.data(), buffer.size()), buffer.data());
   if (text.size() >= 2 && std::isupper(static_cast<unsigned char>(text[0])) != 0 &&
       std::islower(static_cast<unsigned char>(text[1])) != 0) {
     text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
@@ -368,12 +368,11 @@ std::string render_detail(const Error& error) {
   while (!rest.empty()) {
     const size_t brace = rest.find('{');
     out += rest.substr(0, brace);
-    if (brace == std::string_view::npos)
-      break;
+    if (brace == std::string_view::npos) break;
     rest.remove_prefix(brace);
-    const auto *match = std::find_if(
-        kPlaceholders.begin(), kPlaceholders.end(),
-        [&](const Placeholder &p) { return rest.starts_with(p.text); });
+    const auto* match =
+        std::find_if(kPlaceholders.begin(), kPlaceholders.end(),
+                     [&](const Placeholder& p) { return rest.starts_with(p.text); });
     if (match == kPlaceholders.end()) {
       out += '{';
       rest.remove_prefix(1);

@@ -99,17 +99,16 @@ Result<ParsedNpy> parse_in_memory(std::span<const std::byte> bytes, const Limits
   NPYGUARD_TRY(limits.validate());
   ByteReader reader(bytes);
   NPYGUARD_ASSIGN_OR_RETURN(auto prefix, parse_prefix(reader, limits));
-  NPYGUARD_ASSIGN_OR_RETURN(
-      NpyInfo info,
-      detail::interpret_header(prefix.first, prefix.second, limits));
+  NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info,
+                            detail::interpret_header(prefix.first, prefix.second, limits));
   if (info.nbytes > reader.remaining()) {
-    return error_at(ErrorCode::PayloadTruncated, bytes.size(),
-                    kTruncatedPayloadDetail, reader.remaining(), info.nbytes);
+    return error_at(ErrorCode::PayloadTruncated, bytes.size(), kTruncatedPayloadDetail,
+                    reader.remaining(), info.nbytes);
   }
   auto payload = *reader.take(static_cast<size_t>(info.nbytes));
   if (!reader.empty() && !limits.allow_trailing_data) {
-    return error_at(ErrorCode::TrailingData, reader.position(),
-                    "bytes after the payload: {found}", reader.remaining(), 0);
+    return error_at(ErrorCode::TrailingData, reader.position(), "bytes after the payload: {found}",
+                    reader.remaining(), 0);
   }
   NPYGUARD_TRY(PayloadScanner(info.dtype).scan(payload, info.payload_offset, limits));
   return ParsedNpy{std::move(info), payload};
@@ -168,13 +167,12 @@ Result<NpyInfo> read_header_sequential(SequentialSource& source, const Limits& l
 Status check_known_size(const NpyInfo& info, uint64_t total, const Limits& limits) {
   const uint64_t available = total - std::min(total, info.payload_offset);
   if (info.nbytes > available) {
-    return error_at(ErrorCode::PayloadTruncated, total, kTruncatedPayloadDetail,
-                    available, info.nbytes);
+    return error_at(ErrorCode::PayloadTruncated, total, kTruncatedPayloadDetail, available,
+                    info.nbytes);
   }
   if (available > info.nbytes && !limits.allow_trailing_data) {
     return error_at(ErrorCode::TrailingData, info.payload_offset + info.nbytes,
-                    "bytes after the payload: {found}", available - info.nbytes,
-                    0);
+                    "bytes after the payload: {found}", available - info.nbytes, 0);
   }
   return ok_status();
 }
@@ -336,8 +334,8 @@ Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limi
     NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, want, chunk));
     const uint64_t offset = info.payload_offset + done;
     if (got < want) {
-      return error_at(ErrorCode::PayloadTruncated, offset + got,
-                      kTruncatedPayloadDetail, done + got, info.nbytes);
+      return error_at(ErrorCode::PayloadTruncated, offset + got, kTruncatedPayloadDetail,
+                      done + got, info.nbytes);
     }
     NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
     done += got;
@@ -357,11 +355,10 @@ Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
   }
   // A stream grows its buffer as bytes arrive.
   NPYGUARD_ASSIGN_OR_RETURN(auto buffer, make_growable_buffer());
-  NPYGUARD_ASSIGN_OR_RETURN(uint64_t got,
-                            read_growing(source, info.nbytes, *buffer));
+  NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, info.nbytes, *buffer));
   if (got < info.nbytes) {
-    return error_at(ErrorCode::PayloadTruncated, info.payload_offset + got,
-                    kTruncatedPayloadDetail, got, info.nbytes);
+    return error_at(ErrorCode::PayloadTruncated, info.payload_offset + got, kTruncatedPayloadDetail,
+                    got, info.nbytes);
   }
   if (!total) NPYGUARD_TRY(check_stream_end(source, info, limits));
   const PayloadScanner scanner(info.dtype);

@@ -257,8 +257,8 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
   }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
     if (members[i].skipped && !limits.skip_non_npy_members) {
-      return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].central_offset,
-                      "", static_cast<uint32_t>(i));
+      return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].central_offset, "",
+                      static_cast<uint32_t>(i));
     }
   }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
@@ -422,8 +422,7 @@ Result<std::string> npz_entry_name(std::span<const std::byte> bytes, uint32_t in
   return detail::read_entry_name(source, limits, index);
 }
 
-Result<std::string> npz_entry_name(const std::string& path, uint32_t index,
-                                   const Limits& limits) {
+Result<std::string> npz_entry_name(const std::string& path, uint32_t index, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
   detail::FileRandomAccess source(file);
   return detail::read_entry_name(source, limits, index);

@@ -574,6 +574,13 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
   return ok_status();
 }
 
+// The most central-directory bytes the member limits allow (nullopt: beyond 64 bits).
+std::optional<uint64_t> directory_budget(const Limits& limits) {
+  const auto per_member = checked_add<uint64_t>(kCentralHeaderSize + kCentralExtraBudget,
+                                                limits.max_member_name_bytes);
+  return per_member ? checked_mul<uint64_t>(*per_member, limits.max_members) : std::nullopt;
+}
+
 }  // namespace
 
 Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Limits& limits) {
@@ -586,10 +593,7 @@ Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Li
                  .bound = limits.max_members};
   }
   // Bound the directory buffer by what the member limits allow, before reading it.
-  const auto per_member = checked_add<uint64_t>(kCentralHeaderSize + kCentralExtraBudget,
-                                                limits.max_member_name_bytes);
-  const auto budget = per_member ? checked_mul<uint64_t>(*per_member, limits.max_members)
-                                 : std::nullopt;
+  const std::optional<uint64_t> budget = directory_budget(limits);
   if (!budget || end.directory_size > *budget) {
     return Error{.code = ErrorCode::DirectoryTooLarge,
                  .offset = end.offset,
@@ -649,10 +653,7 @@ Result<std::string> read_entry_name(RandomAccessSource& source, const Limits& li
     return zip_error(ErrorCode::ZipMemberNotFound, end.offset, "no central entry of that index");
   }
   // The same bound on the directory buffer as read_central_directory.
-  const auto per_member = checked_add<uint64_t>(kCentralHeaderSize + kCentralExtraBudget,
-                                                limits.max_member_name_bytes);
-  const auto budget = per_member ? checked_mul<uint64_t>(*per_member, limits.max_members)
-                                 : std::nullopt;
+  const std::optional<uint64_t> budget = directory_budget(limits);
   if (!budget || end.directory_size > *budget) {
     return zip_error(ErrorCode::DirectoryTooLarge, end.offset,
                      "central directory larger than the member limits allow");

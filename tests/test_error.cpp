@@ -69,8 +69,8 @@ TEST_CASE("describe() fills in the numbers the detail names, and only those", "[
                         .detail = "the header declares {found} bytes; max_array_bytes is {limit}",
                         .found = 8796093022208,
                         .bound = 1024};
-  CHECK(render_detail(too_large) == "the header declares 8796093022208 bytes; max_array_bytes is "
-                                    "1024");
+  CHECK(render_detail(too_large) ==
+        "the header declares 8796093022208 bytes; max_array_bytes is 1024");
   CHECK(describe(too_large) ==
         "array_too_large: the array is larger than max_array_bytes: the header declares "
         "8796093022208 bytes; max_array_bytes is 1024 (offset 60)");
@@ -103,11 +103,11 @@ TEST_CASE("describe() fills in the numbers the detail names, and only those", "[
 }
 
 TEST_CASE("errors without a place in the input carry no offset", "[error]") {
-  for (ErrorCode code : {ErrorCode::IoOpenFailed, ErrorCode::IoReadFailed,
-                         ErrorCode::IoNotRegularFile, ErrorCode::IoWriteFailed,
-                         ErrorCode::InvalidLimits, ErrorCode::ZipBadMemberPattern,
-                         ErrorCode::TypeMismatch, ErrorCode::OutputRejected,
-                         ErrorCode::Internal, ErrorCode::OutOfMemory}) {
+  for (ErrorCode code :
+       {ErrorCode::IoOpenFailed, ErrorCode::IoReadFailed, ErrorCode::IoNotRegularFile,
+        ErrorCode::IoWriteFailed, ErrorCode::InvalidLimits, ErrorCode::ZipBadMemberPattern,
+        ErrorCode::TypeMismatch, ErrorCode::OutputRejected, ErrorCode::Internal,
+        ErrorCode::OutOfMemory}) {
     INFO(error_name(code));
     CHECK_FALSE(error_has_offset(code));
   }
@@ -119,12 +119,10 @@ TEST_CASE("errors without a place in the input carry no offset", "[error]") {
   const Error open_failed{.code = ErrorCode::IoOpenFailed, .os_errno = ENOENT};
   CHECK(describe(open_failed) ==
         "io_open_failed: the input could not be opened: no such file or directory");
-  const Error read_failed{.code = ErrorCode::IoReadFailed,
-                          .offset = 4096,
-                          .detail = "pread() failed",
-                          .os_errno = EIO};
-  CHECK(describe(read_failed) == "io_read_failed: reading the input failed: pread() failed: "
-                                 "input/output error");
+  const Error read_failed{
+      .code = ErrorCode::IoReadFailed, .offset = 4096, .detail = "pread() failed", .os_errno = EIO};
+  CHECK(describe(read_failed) ==
+        "io_read_failed: reading the input failed: pread() failed: input/output error");
   // A location is still given when there is no offset.
   const Error rejected{.code = ErrorCode::OutputRejected, .offset = 99, .detail = "d"};
   CHECK(describe(rejected, "member 'a.npy'").ends_with(": d (member 'a.npy')"));

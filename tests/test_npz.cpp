@@ -285,8 +285,7 @@ TEST_CASE("an error from opening an archive can name its entry", "[npz]") {
   const auto name = npz_entry_name(text_member, refused.error().member);
   REQUIRE(name.ok());
   CHECK_FALSE(name->ends_with(".npy"));
-  CHECK(npz_entry_name(expect + "fail_zip_not_npy_member__text_file.npz",
-                       refused.error().member)
+  CHECK(npz_entry_name(expect + "fail_zip_not_npy_member__text_file.npz", refused.error().member)
             .value() == *name);
 
   // Names the reader refuses come back as stored, bytes and all.
