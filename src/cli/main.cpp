@@ -90,7 +90,7 @@ constexpr std::string_view kCheckUsage =
     "\n"
     "Validate each FILE ('-' is standard input) with bounded memory, without loading it, and\n"
     "print 'FILE: ok' or 'FILE: rejected: <error>' on standard output. A file that cannot be\n"
-    "opened or read is reported as 'FILE: error: <error>' on standard error. A FILE that\n"
+    "opened or read is reported as 'npyguard: FILE: <reason>' on standard error. A FILE that\n"
     "starts like a ZIP archive is an .npz (whatever its name): every .npy member is validated,\n"
     "and an error inside a member names it, as in (member 'x.npy', offset N), with the offset\n"
     "counted from the start of the member's uncompressed bytes.\n"
