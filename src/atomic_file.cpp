@@ -20,8 +20,10 @@
 namespace npyguard::detail {
 namespace {
 
-Error write_error(uint64_t offset, const char* detail) {
-  return Error{.code = ErrorCode::IoWriteFailed, .offset = offset, .detail = detail};
+// `os_errno`: the failed call's errno, captured before any clean-up call can change it.
+Error write_error(uint64_t offset, const char* detail, int os_errno = 0) {
+  return Error{
+      .code = ErrorCode::IoWriteFailed, .offset = offset, .detail = detail, .os_errno = os_errno};
 }
 
 // Permissions asked for a new file; the kernel takes the process umask (or the directory's
@@ -142,11 +144,14 @@ Result<AtomicFile> AtomicFile::create(const std::string& target) {
   std::string temp;
   const int fd = create_unique(directory + "/." + base + ".npyguard-",
                                replaces ? kPrivateMode : kNewFileMode, temp);
-  if (fd < 0) return write_error(0, "cannot create a temporary file next to the output");
+  if (fd < 0) {
+    return write_error(0, "cannot create a temporary file next to the output", errno);
+  }
   if (replaces && !take_over_permissions(fd, existing)) {
+    const int failed = errno;
     ::close(fd);
     ::unlink(temp.c_str());
-    return write_error(0, "cannot give the output the replaced file's permissions");
+    return write_error(0, "cannot give the output the replaced file's permissions", failed);
   }
   return AtomicFile(fd, std::move(temp), target);
 }
@@ -156,9 +161,8 @@ Status AtomicFile::write(std::span<const std::byte> bytes) {
     const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      return write_error(position_, errno == ENOSPC ? "no space left on the device"
-                                                    : (errno == EFBIG ? "file size limit reached"
-                                                                      : "write() failed"));
+      // n == 0 sets no errno; ENOSPC stands for a device that takes no more bytes.
+      return write_error(position_, "write() failed", n < 0 ? errno : ENOSPC);
     }
     position_ += static_cast<uint64_t>(n);
     bytes = bytes.subspan(static_cast<size_t>(n));
@@ -176,7 +180,7 @@ Status AtomicFile::patch(uint64_t offset, std::span<const std::byte> bytes) {
     if (!at) return write_error(offset, "offset too large");
     const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, *at);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return write_error(offset + done, "pwrite() failed");
+    if (n <= 0) return write_error(offset + done, "pwrite() failed", n < 0 ? errno : ENOSPC);
     done += static_cast<size_t>(n);
   }
   return ok_status();
@@ -187,16 +191,19 @@ Status AtomicFile::commit() {
   // The data must be durable before the name points at it, or a crash could leave an empty file
   // under the target's name.
   if (::fsync(fd_) != 0) {
+    const int failed = errno;
     discard();
-    return write_error(position_, "fsync() failed");
+    return write_error(position_, "fsync() failed", failed);
   }
   if (::close(std::exchange(fd_, -1)) != 0) {
+    const int failed = errno;
     discard();
-    return write_error(position_, "close() failed");
+    return write_error(position_, "close() failed", failed);
   }
   if (::rename(temp_path_.c_str(), target_.c_str()) != 0) {
+    const int failed = errno;
     discard();
-    return write_error(position_, "rename() over the output failed");
+    return write_error(position_, "rename() over the output failed", failed);
   }
   temp_path_.clear();
   // Make the rename itself durable.

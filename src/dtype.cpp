@@ -290,8 +290,10 @@ class StructuredParser {
  private:
   Result<DType> parse_record(const Literal& list, uint32_t depth) {
     if (depth > limits_.max_dtype_depth) {
-      return error_at(ErrorCode::DtypeTooDeep, list.offset,
-                      "structured dtype nests deeper than max_dtype_depth");
+      return Error{.code = ErrorCode::DtypeTooDeep,
+                   .offset = list.offset,
+                   .detail = "records nest more than max_dtype_depth ({limit}) levels deep",
+                   .bound = limits_.max_dtype_depth};
     }
     DType record;
     record.kind = DTypeKind::Structured;
@@ -301,8 +303,10 @@ class StructuredParser {
     for (const Literal& entry : list.items) {
       detail::charge(1);  // one field entry of the header (std::set insertions are logarithmic)
       if (++field_count_ > limits_.max_fields) {
-        return error_at(ErrorCode::TooManyFields, entry.offset,
-                        "structured dtype has more fields than max_fields");
+        return Error{.code = ErrorCode::TooManyFields,
+                     .offset = entry.offset,
+                     .detail = "the dtype has more than max_fields ({limit}) fields",
+                     .bound = limits_.max_fields};
       }
       if (entry.kind != Literal::Kind::Tuple ||
           (entry.items.size() != 2 && entry.items.size() != 3)) {
@@ -406,8 +410,11 @@ class StructuredParser {
                         "dimension)");
       }
       if (shape->items.size() > limits_.max_ndim - field.shape.size()) {
-        return error_at(ErrorCode::TooManyDimensions, shape->offset,
-                        "subarray shape has more dimensions than max_ndim");
+        return Error{.code = ErrorCode::TooManyDimensions,
+                     .offset = shape->offset,
+                     .detail = "a subarray field has {found} dimensions; max_ndim is {limit}",
+                     .found = field.shape.size() + shape->items.size(),
+                     .bound = limits_.max_ndim};
       }
       for (const Literal& dim : shape->items) {
         if (dim.kind != Literal::Kind::Integer) {

@@ -2,18 +2,28 @@
 // code means adding a row here, a line in SECURITY.md and a test that produces it.
 #include "npyguard/error.h"
 
+#include <string.h>  // strerror_r
+
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <string>
 
 namespace npyguard {
 namespace {
+
+// Whether an error's offset points into the input (see error_has_offset()).
+enum class OffsetMeaning : bool { None = false, InInput = true };
 
 struct ErrorInfo {
   ErrorCode code;
   std::string_view name;
   ErrorCategory category;
   std::string_view message;
+  OffsetMeaning offset = OffsetMeaning::InInput;
 };
+
+constexpr OffsetMeaning kNoOffset = OffsetMeaning::None;
 
 using C = ErrorCategory;
 
@@ -90,15 +100,15 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::InvalidUnicode, "invalid_unicode", C::Malformed,
               "a U string holds a surrogate or a code point above U+10FFFF"},
     ErrorInfo{ErrorCode::TypeMismatch, "type_mismatch", C::Unsupported,
-              "the requested C++ type does not match the array's dtype and byte order"},
+              "the requested C++ type does not match the array's dtype and byte order", kNoOffset},
     ErrorInfo{ErrorCode::IndexOutOfRange, "index_out_of_range", C::Unsupported,
-              "an index is outside the array's shape"},
+              "an index is outside the array's shape", kNoOffset},
     ErrorInfo{ErrorCode::FieldNotFound, "field_not_found", C::Unsupported,
-              "the structured dtype has no field of that name"},
+              "the structured dtype has no field of that name", kNoOffset},
     ErrorInfo{ErrorCode::UnalignedHeader, "unaligned_header", C::LimitExceeded,
               "the data does not start on a 64-byte boundary (strict_alignment)"},
     ErrorInfo{ErrorCode::ArraySizeMismatch, "array_size_mismatch", C::Unsupported,
-              "a caller's buffer is not the size the array needs (shape x itemsize)"},
+              "a caller's buffer is not the size the array needs (shape x itemsize)", kNoOffset},
 
     ErrorInfo{ErrorCode::ZipNoEndRecord, "zip_no_end_record", C::Malformed,
               "no end-of-central-directory record where a ZIP archive must have one"},
@@ -140,7 +150,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::ZipNotNpyMember, "zip_not_npy_member", C::PolicyRejected,
               "a member whose name does not end in .npy (NumPy would hand back raw bytes)"},
     ErrorInfo{ErrorCode::ZipMemberNotFound, "zip_member_not_found", C::Unsupported,
-              "no member of that name"},
+              "no member of that name", kNoOffset},
     ErrorInfo{ErrorCode::ZipMemberNameRejected, "zip_member_name_rejected", C::PolicyRejected,
               "a member name does not match the allowed member patterns"},
     ErrorInfo{ErrorCode::ZipUnknownFlags, "zip_unknown_flags", C::Unsupported,
@@ -156,7 +166,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::ZipMemberSizeMismatch, "zip_member_size_mismatch", C::Malformed,
               "a member's size differs from what its own .npy header declares"},
     ErrorInfo{ErrorCode::ZipBadMemberPattern, "zip_bad_member_pattern", C::Internal,
-              "a member-name pattern is not a valid RE2 regular expression"},
+              "a member-name pattern is not a valid RE2 regular expression", kNoOffset},
     ErrorInfo{ErrorCode::ZipKeyShadowsMember, "zip_key_shadows_member", C::Malformed,
               "a member's key is another member's full name, so NumPy would load a different "
               "member under that key"},
@@ -189,7 +199,7 @@ constexpr std::array kErrorTable = {
     ErrorInfo{ErrorCode::StructuredNotAllowed, "structured_not_allowed", C::LimitExceeded,
               "structured dtypes are not allowed by the limits"},
     ErrorInfo{ErrorCode::InvalidLimits, "invalid_limits", C::Internal,
-              "the Limits passed in are inconsistent"},
+              "the Limits passed in are inconsistent", kNoOffset},
 
     ErrorInfo{ErrorCode::TooManyMembers, "too_many_members", C::LimitExceeded,
               "the archive has more members than max_members"},
@@ -214,27 +224,32 @@ constexpr std::array kErrorTable = {
               "bomb, or data that compresses unusually well); if it is trusted, raise "
               "--max-amplification or --amplification-floor"},
 
-    ErrorInfo{ErrorCode::IoOpenFailed, "io_open_failed", C::Io, "the input could not be opened"},
-    ErrorInfo{ErrorCode::IoReadFailed, "io_read_failed", C::Io, "reading the input failed"},
+    ErrorInfo{ErrorCode::IoOpenFailed, "io_open_failed", C::Io, "the input could not be opened",
+              kNoOffset},
+    ErrorInfo{ErrorCode::IoReadFailed, "io_read_failed", C::Io, "reading the input failed",
+              kNoOffset},
     ErrorInfo{ErrorCode::IoNotRegularFile, "io_not_regular_file", C::Io,
-              "the path is not a regular file"},
+              "the path is not a regular file", kNoOffset},
     ErrorInfo{ErrorCode::IoFileChanged, "io_file_changed", C::Io,
-              "the file changed size while it was being read"},
+              "the file changed size while it was being read", kNoOffset},
     ErrorInfo{ErrorCode::IoWriteFailed, "io_write_failed", C::Io,
-              "writing the output failed; the target was left untouched"},
+              "writing the output failed; the target was left untouched", kNoOffset},
     ErrorInfo{ErrorCode::IoSameFile, "io_same_file", C::Io,
-              "the output is the input file (use --in-place to replace it)"},
+              "the output is the input file (use --in-place to replace it)", kNoOffset},
     ErrorInfo{ErrorCode::WriterFailed, "writer_failed", C::Io,
               "an earlier step of this archive writer failed, so the archive cannot be "
-              "completed; nothing was written to the target (start a new writer)"},
+              "completed; nothing was written to the target (start a new writer)",
+              kNoOffset},
     ErrorInfo{ErrorCode::OutputRejected, "output_rejected", C::LimitExceeded,
               "the canonical output would be refused under the same limits (a header "
               "written the way NumPy writes it can be longer than the input's); nothing "
-              "was written to the target"},
+              "was written to the target",
+              kNoOffset},
 
-    ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)"},
-    ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal,
-              "memory allocation failed"},
+    ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)",
+              kNoOffset},
+    ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal, "memory allocation failed",
+              kNoOffset},
 };
 
 consteval bool table_is_sorted_and_unique() {
@@ -296,23 +311,107 @@ std::string_view category_name(ErrorCategory category) noexcept {
 
 std::span<const ErrorCode> all_error_codes() noexcept { return kAllCodes; }
 
+bool error_has_offset(ErrorCode code) noexcept {
+  const ErrorInfo* info = find(code);
+  return info == nullptr || info->offset == OffsetMeaning::InInput;
+}
+
+namespace {
+
+// The placeholders a detail may hold (error.h), and which number each one stands for.
+enum class Slot : uint8_t { Found, Bound };
+struct Placeholder {
+  std::string_view text;
+  Slot slot;
+};
+constexpr std::array kPlaceholders = {
+    Placeholder{"{found}", Slot::Found},
+    Placeholder{"{expected}", Slot::Bound},
+    Placeholder{"{limit}", Slot::Bound},
+    Placeholder{"{minor}", Slot::Bound},
+};
+
+bool names(std::string_view detail, std::string_view placeholder) noexcept {
+  return detail.find(placeholder) != std::string_view::npos;
+}
+
+// strerror_r comes in two flavours (GNU: returns the text; XSI: fills the buffer, returns 0).
+[[maybe_unused]] const char* strerror_result(const char* text, const char*) { return text; }
+[[maybe_unused]] const char* strerror_result(int status, const char* buffer) {
+  return status == 0 ? buffer : "unknown system error";
+}
+
+// The system's text for an errno, first letter lower-cased to read like the rest of a message
+// ("No such file or directory" -> "no such file or directory"; "EOF" would stay as it is).
+std::string system_error_text(int os_errno) {
+  constexpr size_t kBufferSize = 128;
+  std::array<char, kBufferSize> buffer{};
+  std::string text =
+      strerror_result(strerror_r(os_errno, buffer.data(), buffer.size()), buffer.data());
+  if (text.size() >= 2 && std::isupper(static_cast<unsigned char>(text[0])) != 0 &&
+      std::islower(static_cast<unsigned char>(text[1])) != 0) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
+  return text;
+}
+
+}  // namespace
+
+ErrorFacts error_facts(const Error& error) noexcept {
+  ErrorFacts facts;
+  if (error.detail == nullptr) return facts;
+  const std::string_view detail(error.detail);
+  if (names(detail, "{found}")) facts.found = error.found;
+  if (names(detail, "{expected}")) facts.expected = error.bound;
+  if (names(detail, "{limit}")) facts.limit = error.bound;
+  return facts;
+}
+
+std::string render_detail(const Error& error) {
+  std::string out;
+  std::string_view rest = error.detail != nullptr ? std::string_view(error.detail) : "";
+  while (!rest.empty()) {
+    const size_t brace = rest.find('{');
+    out += rest.substr(0, brace);
+    if (brace == std::string_view::npos) break;
+    rest.remove_prefix(brace);
+    const auto* match =
+        std::find_if(kPlaceholders.begin(), kPlaceholders.end(),
+                     [&](const Placeholder& p) { return rest.starts_with(p.text); });
+    if (match == kPlaceholders.end()) {
+      out += '{';
+      rest.remove_prefix(1);
+      continue;
+    }
+    out += std::to_string(match->slot == Slot::Found ? error.found : error.bound);
+    rest.remove_prefix(match->text.size());
+  }
+  if (error.os_errno != 0) {
+    if (!out.empty()) out += ": ";
+    out += system_error_text(error.os_errno);
+  }
+  return out;
+}
+
 std::string describe(const Error& error) { return describe(error, {}); }
 
 std::string describe(const Error& error, std::string_view location) {
   std::string out(error_name(error.code));
   out += ": ";
   out += error_message(error.code);
-  if (error.detail != nullptr && error.detail[0] != '\0') {
+  if (const std::string detail = render_detail(error); !detail.empty()) {
     out += ": ";
-    out += error.detail;
+    out += detail;
   }
+  const bool offset = error_has_offset(error.code);
+  if (location.empty() && !offset) return out;
   out += " (";
-  if (!location.empty()) {
-    out += location;
-    out += ", ";
+  out += location;
+  if (offset) {
+    if (!location.empty()) out += ", ";
+    out += "offset ";
+    out += std::to_string(error.offset);
   }
-  out += "offset ";
-  out += std::to_string(error.offset);
   out += ')';
   return out;
 }

@@ -215,8 +215,11 @@ Result<Token> HeaderLexer::lex_integer(uint64_t start) {
     return error_at(ErrorCode::HeaderBadInteger, start, "leading zeros are not accepted");
   }
   if (digit_count > limits_.max_dim_digits) {
-    return error_at(ErrorCode::DimensionTooManyDigits, start,
-                    "integer has more digits than max_dim_digits");
+    return Error{.code = ErrorCode::DimensionTooManyDigits,
+                 .offset = start,
+                 .detail = "an integer has {found} digits; max_dim_digits is {limit}",
+                 .found = digit_count,
+                 .bound = limits_.max_dim_digits};
   }
   uint64_t value = 0;
   for (size_t i = digits_begin; i < digits_begin + digit_count; ++i) {

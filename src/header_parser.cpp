@@ -149,8 +149,11 @@ Result<std::vector<uint64_t>> shape_from_literal(const Literal& literal, const L
                     "'shape' must be a tuple of integers");
   }
   if (literal.items.size() > limits.max_ndim) {
-    return error_at(ErrorCode::TooManyDimensions, literal.offset,
-                    "shape has more dimensions than max_ndim");
+    return Error{.code = ErrorCode::TooManyDimensions,
+                 .offset = literal.offset,
+                 .detail = "the shape has {found} dimensions; max_ndim is {limit}",
+                 .found = literal.items.size(),
+                 .bound = limits.max_ndim};
   }
   std::vector<uint64_t> shape;
   shape.reserve(literal.items.size());

@@ -19,6 +19,12 @@ Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
   return Error{.code = code, .offset = offset, .detail = detail};
 }
 
+// An error whose detail names what was found and the bound it broke ({expected} or {limit}).
+Error error_at(ErrorCode code, uint64_t offset, const char* detail, uint64_t found,
+               uint64_t bound) {
+  return Error{.code = code, .offset = offset, .detail = detail, .found = found, .bound = bound};
+}
+
 // Python's len() of the decoded text: every byte that is not a UTF-8 continuation byte starts one
 // character. (Invalid UTF-8 is refused by the lexer afterwards; NumPy refuses it too.)
 uint64_t utf8_char_count(std::span<const std::byte> text) {
@@ -50,7 +56,7 @@ Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
   const bool known = preamble.minor == 0 && preamble.major >= 1 && preamble.major <= 3;
   if (!known) {
     return error_at(ErrorCode::UnsupportedVersion, kNpyMagic.size(),
-                    "version must be 1.0, 2.0 or 3.0");
+                    "the file says version {found}.{minor}", preamble.major, preamble.minor);
   }
   if (preamble.major == 1) {
     uint16_t length = 0;
@@ -72,15 +78,17 @@ Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
 
   if (preamble.header_length > limits.max_header_bytes) {
     return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
-                    "declared header length exceeds max_header_bytes");
+                    "the header is {found} bytes; max_header_bytes is {limit}",
+                    preamble.header_length, limits.max_header_bytes);
   }
   // A latin-1 header has one character per byte, so NumPy's character count is known now; a
   // UTF-8 one is counted once it has been read (interpret_header).
   if (preamble.encoding == HeaderEncoding::Latin1 &&
       preamble.header_length > limits.max_header_chars) {
     return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
-                    "declared header length exceeds max_header_chars (latin-1: one character "
-                    "per byte)");
+                    "the header is {found} characters (latin-1: one per byte); "
+                    "max_header_chars is {limit}",
+                    preamble.header_length, limits.max_header_chars);
   }
   const auto payload_offset = checked_add(preamble.header_offset, preamble.header_length);
   if (limits.strict_alignment && (!payload_offset || *payload_offset % kNpyAlignment != 0)) {
@@ -92,11 +100,14 @@ Result<Preamble> parse_preamble(ByteReader& reader, const Limits& limits) {
 
 Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::byte> header_text,
                                  const Limits& limits) {
-  if (preamble.encoding == HeaderEncoding::Utf8 &&
-      utf8_char_count(header_text) > limits.max_header_chars) {
-    return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
-                    "header has more characters than max_header_chars (NumPy's max_header_size "
-                    "counts decoded characters)");
+  if (preamble.encoding == HeaderEncoding::Utf8) {
+    const uint64_t chars = utf8_char_count(header_text);
+    if (chars > limits.max_header_chars) {
+      return error_at(ErrorCode::HeaderTooLarge, kNpyMagic.size() + 2,
+                      "the header is {found} characters; max_header_chars is {limit} (NumPy's "
+                      "max_header_size counts decoded characters)",
+                      chars, limits.max_header_chars);
+    }
   }
   NPYGUARD_ASSIGN_OR_RETURN(
       HeaderFields fields,
@@ -162,13 +173,16 @@ Result<NpyInfo> interpret_header(const Preamble& preamble, std::span<const std::
   }
   if (*nbytes > limits.max_array_bytes) {
     return error_at(ErrorCode::ArrayTooLarge, fields.shape_offset,
-                    "declared array size exceeds max_array_bytes");
+                    "the header declares {found} bytes; max_array_bytes is {limit}", *nbytes,
+                    limits.max_array_bytes);
   }
   // Elements of a type of size 0 (|S0, |V0, a record without fields) cost nothing to send and
   // everything to iterate, so each one counts as one byte against the same limit.
   if (*count > limits.max_array_bytes) {
     return error_at(ErrorCode::ArrayTooLarge, fields.shape_offset,
-                    "more elements than max_array_bytes (each element counts at least one byte)");
+                    "the header declares {found} elements, each counted as at least one byte; "
+                    "max_array_bytes is {limit}",
+                    *count, limits.max_array_bytes);
   }
   info.dtype = std::move(dtype);
   info.shape = std::move(fields.shape);

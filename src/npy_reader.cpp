@@ -33,6 +33,14 @@ Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
   return Error{.code = code, .offset = offset, .detail = detail};
 }
 
+// An error whose detail names what was found and the bound it broke ({expected} or {limit}).
+Error error_at(ErrorCode code, uint64_t offset, const char* detail, uint64_t found,
+               uint64_t bound) {
+  return Error{.code = code, .offset = offset, .detail = detail, .found = found, .bound = bound};
+}
+
+constexpr const char* kTruncatedPayloadDetail = "expected {expected} payload bytes, found {found}";
+
 using Buffer = std::vector<std::byte>;
 
 // Allocation failures become errors, never exceptions out of the library.
@@ -94,12 +102,13 @@ Result<ParsedNpy> parse_in_memory(std::span<const std::byte> bytes, const Limits
   NPYGUARD_ASSIGN_OR_RETURN(NpyInfo info,
                             detail::interpret_header(prefix.first, prefix.second, limits));
   if (info.nbytes > reader.remaining()) {
-    return error_at(ErrorCode::PayloadTruncated, bytes.size(),
-                    "input ends before the declared payload size");
+    return error_at(ErrorCode::PayloadTruncated, bytes.size(), kTruncatedPayloadDetail,
+                    reader.remaining(), info.nbytes);
   }
   auto payload = *reader.take(static_cast<size_t>(info.nbytes));
   if (!reader.empty() && !limits.allow_trailing_data) {
-    return error_at(ErrorCode::TrailingData, reader.position(), "bytes after the payload");
+    return error_at(ErrorCode::TrailingData, reader.position(), "bytes after the payload: {found}",
+                    reader.remaining(), 0);
   }
   NPYGUARD_TRY(PayloadScanner(info.dtype).scan(payload, info.payload_offset, limits));
   return ParsedNpy{std::move(info), payload};
@@ -158,12 +167,12 @@ Result<NpyInfo> read_header_sequential(SequentialSource& source, const Limits& l
 Status check_known_size(const NpyInfo& info, uint64_t total, const Limits& limits) {
   const uint64_t available = total - std::min(total, info.payload_offset);
   if (info.nbytes > available) {
-    return error_at(ErrorCode::PayloadTruncated, total,
-                    "input ends before the declared payload size");
+    return error_at(ErrorCode::PayloadTruncated, total, kTruncatedPayloadDetail, available,
+                    info.nbytes);
   }
   if (available > info.nbytes && !limits.allow_trailing_data) {
     return error_at(ErrorCode::TrailingData, info.payload_offset + info.nbytes,
-                    "bytes after the payload");
+                    "bytes after the payload: {found}", available - info.nbytes, 0);
   }
   return ok_status();
 }
@@ -175,7 +184,7 @@ Status check_stream_end(SequentialSource& source, const NpyInfo& info, const Lim
   NPYGUARD_ASSIGN_OR_RETURN(size_t extra, source.read_some(probe));
   if (extra != 0) {
     return error_at(ErrorCode::TrailingData, info.payload_offset + info.nbytes,
-                    "bytes after the payload");
+                    "the stream goes on after the payload");
   }
   return ok_status();
 }
@@ -188,9 +197,14 @@ Status check_member_size(const NpyInfo& info, std::optional<uint64_t> member_siz
   const auto declared = detail::checked_add(info.payload_offset, info.nbytes);
   const bool fits = declared && (limits.allow_trailing_data ? *declared <= *member_size
                                                             : *declared == *member_size);
+  if (!fits && declared) {
+    return error_at(ErrorCode::ZipMemberSizeMismatch, info.payload_offset,
+                    "the .npy header describes {found} bytes; the ZIP entry says {expected}",
+                    *declared, *member_size);
+  }
   if (!fits) {
     return error_at(ErrorCode::ZipMemberSizeMismatch, info.payload_offset,
-                    "the .npy header's size differs from the member's uncompressed size");
+                    "the .npy header's size overflows 64 bits");
   }
   return ok_status();
 }
@@ -211,8 +225,8 @@ Status read_checked_chunk(SequentialSource& source, const NpyInfo& info,
   NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
   const uint64_t offset = info.payload_offset + done;
   if (got < chunk.size()) {
-    return error_at(ErrorCode::PayloadTruncated, offset + got,
-                    "input ends before the declared payload size");
+    return error_at(ErrorCode::PayloadTruncated, offset + got, kTruncatedPayloadDetail, done + got,
+                    info.nbytes);
   }
   if (scanner.needed()) {
     NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
@@ -320,8 +334,8 @@ Result<NpyInfo> validate_sequential(SequentialSource& source, const Limits& limi
     NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, want, chunk));
     const uint64_t offset = info.payload_offset + done;
     if (got < want) {
-      return error_at(ErrorCode::PayloadTruncated, offset + got,
-                      "input ends before the declared payload size");
+      return error_at(ErrorCode::PayloadTruncated, offset + got, kTruncatedPayloadDetail,
+                      done + got, info.nbytes);
     }
     NPYGUARD_TRY(scanner.scan(chunk, offset, limits));
     done += got;
@@ -343,8 +357,8 @@ Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
   NPYGUARD_ASSIGN_OR_RETURN(auto buffer, make_growable_buffer());
   NPYGUARD_ASSIGN_OR_RETURN(uint64_t got, read_growing(source, info.nbytes, *buffer));
   if (got < info.nbytes) {
-    return error_at(ErrorCode::PayloadTruncated, info.payload_offset + got,
-                    "input ends before the declared payload size");
+    return error_at(ErrorCode::PayloadTruncated, info.payload_offset + got, kTruncatedPayloadDetail,
+                    got, info.nbytes);
   }
   if (!total) NPYGUARD_TRY(check_stream_end(source, info, limits));
   const PayloadScanner scanner(info.dtype);

@@ -258,8 +258,8 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
   }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
     if (members[i].skipped && !limits.skip_non_npy_members) {
-      return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].central_offset,
-                      "member name does not end in .npy", static_cast<uint32_t>(i));
+      return error_at(ErrorCode::ZipNotNpyMember, directory.entries[i].central_offset, "",
+                      static_cast<uint32_t>(i));
     }
   }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
@@ -274,16 +274,34 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
     const auto index = static_cast<uint32_t>(i);
     auto sum = detail::checked_add(total, entry.uncompressed_size);
     if (!sum || *sum > limits.max_total_uncompressed) {
-      return error_at(ErrorCode::TotalUncompressedTooLarge, entry.central_offset,
-                      "uncompressed sizes add up to more than max_total_uncompressed", index);
+      return Error{.code = ErrorCode::TotalUncompressedTooLarge,
+                   .offset = entry.central_offset,
+                   .member = index,
+                   .detail = sum ? "the members up to this one add up to {found} bytes; "
+                                   "max_total_uncompressed is {limit}"
+                                 : "the members' sizes add up to more than 2^64 bytes",
+                   .found = sum.value_or(0),
+                   .bound = limits.max_total_uncompressed};
     }
     total = *sum;
     if (entry.method == detail::kMethodDeflate) {
       const auto ceiling = detail::checked_mul<uint64_t>(entry.compressed_size,
                                                          limits.max_compression_ratio);
       if (ceiling && entry.uncompressed_size > *ceiling) {
-        return error_at(ErrorCode::CompressionRatioExceeded, entry.central_offset,
-                        "declared size exceeds compressed size x max_compression_ratio", index);
+        // Rounded up, so the ratio shown is above the limit whenever the sizes are.
+        const uint64_t csize = entry.compressed_size;
+        const uint64_t usize = entry.uncompressed_size;
+        const uint64_t ratio = csize == 0 ? 0 : usize / csize + (usize % csize != 0 ? 1 : 0);
+        return Error{.code = ErrorCode::CompressionRatioExceeded,
+                     .offset = entry.central_offset,
+                     .member = index,
+                     .detail = csize == 0 ? "the member declares {found} bytes from 0 "
+                                            "compressed bytes"
+                                          : "the member declares a compression ratio of "
+                                            "{found}:1 (rounded up); max_compression_ratio is "
+                                            "{limit}",
+                     .found = csize == 0 ? usize : ratio,
+                     .bound = limits.max_compression_ratio};
       }
     }
   }
@@ -298,10 +316,14 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
     // Never overflows: every prefix sum is at most `total`, checked above.
     running = detail::checked_add(running, entry.uncompressed_size).value_or(total);
     if (running > budget) {
-      return error_at(ErrorCode::ArchiveAmplificationExceeded, entry.central_offset,
-                      "uncompressed sizes add up to more than max(amplification_floor_bytes, "
-                      "max_amplification_factor x archive size)",
-                      static_cast<uint32_t>(i));
+      return Error{.code = ErrorCode::ArchiveAmplificationExceeded,
+                   .offset = entry.central_offset,
+                   .member = static_cast<uint32_t>(i),
+                   .detail = "the members up to this one would inflate to {found} bytes; the "
+                             "budget for this archive is {limit} (max(amplification_floor_bytes, "
+                             "max_amplification_factor x its size))",
+                   .found = running,
+                   .bound = budget};
     }
   }
   return error_at(ErrorCode::Internal, 0, "amplification total disagrees with its members");
@@ -417,6 +439,18 @@ Result<NpzArchive> NpzArchive::open_file(const std::string& path, const Limits& 
   return NpzArchive(std::move(opened));
 }
 
+Result<std::string> npz_entry_name(std::span<const std::byte> bytes, uint32_t index,
+                                   const Limits& limits) {
+  detail::MemoryRandomAccess source(bytes);
+  return detail::read_entry_name(source, limits, index);
+}
+
+Result<std::string> npz_entry_name(const std::string& path, uint32_t index, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_file(path));
+  detail::FileRandomAccess source(file);
+  return detail::read_entry_name(source, limits, index);
+}
+
 const std::vector<NpzMember>& NpzArchive::members() const noexcept { return state_->members; }
 
 const NpzMember* NpzArchive::find(std::string_view name_or_key) const noexcept {
@@ -508,8 +542,12 @@ class HeaderBudget {
   Status charge(uint64_t header_length, size_t index) {
     const auto sum = detail::checked_add<uint64_t>(total_, header_length);
     if (!sum || *sum > limit_) {
-      return in_member(error_at(ErrorCode::TotalHeaderTooLarge, 0,
-                                "member headers add up to more than max_total_header_bytes"),
+      return in_member(Error{.code = ErrorCode::TotalHeaderTooLarge,
+                             .detail = sum ? "the member headers up to this one add up to "
+                                             "{found} bytes; max_total_header_bytes is {limit}"
+                                           : "the member headers add up to more than 2^64 bytes",
+                             .found = sum.value_or(0),
+                             .bound = limit_},
                        index);
     }
     total_ = *sum;

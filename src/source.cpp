@@ -23,6 +23,21 @@ Error io_error(ErrorCode code, uint64_t offset, const char* detail) {
   return Error{.code = code, .offset = offset, .detail = detail};
 }
 
+// The same for a failed system call, keeping its errno (read right after the call).
+Error os_error(ErrorCode code, uint64_t offset, const char* detail, int os_errno) {
+  return Error{.code = code, .offset = offset, .detail = detail, .os_errno = os_errno};
+}
+
+// What a path that is not a regular file is instead, in words.
+const char* not_regular_reason(mode_t mode) {
+  if (S_ISDIR(mode)) return "is a directory";
+  if (S_ISFIFO(mode)) return "is a named pipe (FIFO)";
+  if (S_ISCHR(mode)) return "is a character device";
+  if (S_ISBLK(mode)) return "is a block device";
+  if (S_ISSOCK(mode)) return "is a socket";
+  return "is not a regular file";
+}
+
 }  // namespace
 
 FileDescriptor::~FileDescriptor() {
@@ -33,15 +48,16 @@ Result<OpenedFile> open_regular_file(const std::string& path) {
   // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
-    return io_error(ErrorCode::IoOpenFailed, 0,
-                    errno == ENOENT ? "no such file" : (errno == EACCES ? "permission denied"
-                                                                        : "open() failed"));
+    // The system's text says it all ("no such file or directory", "permission denied").
+    return os_error(ErrorCode::IoOpenFailed, 0, "", errno);
   }
   OpenedFile file{.fd = FileDescriptor(fd)};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) return io_error(ErrorCode::IoReadFailed, 0, "fstat() failed");
+  if (::fstat(fd, &st) != 0) {
+    return os_error(ErrorCode::IoReadFailed, 0, "fstat() failed", errno);
+  }
   if (!S_ISREG(st.st_mode)) {
-    return io_error(ErrorCode::IoNotRegularFile, 0, "not a regular file");
+    return io_error(ErrorCode::IoNotRegularFile, 0, not_regular_reason(st.st_mode));
   }
   auto size = checked_narrow<uint64_t>(st.st_size);
   if (!size) return io_error(ErrorCode::IoReadFailed, 0, "negative file size");
@@ -65,7 +81,9 @@ Result<std::shared_ptr<const MappedFile>> MappedFile::map(const OpenedFile& file
     return std::shared_ptr<const MappedFile>(std::make_shared<MappedFile>(nullptr, 0));
   }
   void* address = ::mmap(nullptr, *size, PROT_READ, MAP_PRIVATE, file.fd.get(), 0);
-  if (address == MAP_FAILED) return io_error(ErrorCode::IoReadFailed, 0, "mmap() failed");
+  if (address == MAP_FAILED) {
+    return os_error(ErrorCode::IoReadFailed, 0, "mmap() failed", errno);
+  }
   return std::shared_ptr<const MappedFile>(std::make_shared<MappedFile>(address, *size));
 }
 
@@ -89,10 +107,13 @@ Result<size_t> PreadSource::read_some(std::span<std::byte> out) {
   do {
     got = ::pread(file_.fd.get(), out.data(), want, *offset);
   } while (got < 0 && errno == EINTR);
-  if (got < 0) return io_error(ErrorCode::IoReadFailed, pos_, "pread() failed");
+  if (got < 0) return os_error(ErrorCode::IoReadFailed, pos_, "pread() failed", errno);
   if (got == 0 && want > 0) {
     // fstat promised more bytes than the file now holds.
-    return io_error(ErrorCode::IoFileChanged, pos_, "file shrank while being read");
+    return Error{.code = ErrorCode::IoFileChanged,
+                 .detail = "the file was {expected} bytes when opened and ended after {found}",
+                 .found = pos_,
+                 .bound = file_.size};
   }
   pos_ += static_cast<uint64_t>(got);
   return static_cast<size_t>(got);
@@ -116,9 +137,14 @@ Status FileRandomAccess::read_at(uint64_t offset, std::span<std::byte> out) {
     if (!at) return io_error(ErrorCode::IoReadFailed, offset, "offset too large");
     const ssize_t got = ::pread(file_.fd.get(), out.data() + filled, out.size() - filled, *at);
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) return io_error(ErrorCode::IoReadFailed, offset + filled, "pread() failed");
+    if (got < 0) {
+      return os_error(ErrorCode::IoReadFailed, offset + filled, "pread() failed", errno);
+    }
     if (got == 0) {
-      return io_error(ErrorCode::IoFileChanged, offset + filled, "file shrank while being read");
+      return Error{.code = ErrorCode::IoFileChanged,
+                   .detail = "the file was {expected} bytes when opened and ended after {found}",
+                   .found = offset + filled,
+                   .bound = file_.size};
     }
     filled += static_cast<size_t>(got);
   }
@@ -133,7 +159,7 @@ Result<size_t> FdInputStream::read(std::span<std::byte> out) {
     got = ::read(fd_, out.data(), out.size());
   } while (got < 0 && errno == EINTR);
   if (got < 0) {
-    return Error{.code = ErrorCode::IoReadFailed, .offset = 0, .detail = "read() failed"};
+    return Error{.code = ErrorCode::IoReadFailed, .detail = "read() failed", .os_errno = errno};
   }
   return static_cast<size_t>(got);
 }

@@ -318,13 +318,12 @@ Status check_options(const NpzWriteOptions& options) {
   return ok_status();
 }
 
-// The reader's refusal of a finished output, reported as the output's: same detail, offset and
-// member, so the caller learns which rule the canonical form broke.
+// The reader's refusal of a finished output, reported as the output's: same detail, numbers,
+// offset and member, so the caller learns which rule the canonical form broke.
 Error output_rejected(const Error& reader_error) {
-  return Error{.code = ErrorCode::OutputRejected,
-               .offset = reader_error.offset,
-               .member = reader_error.member,
-               .detail = reader_error.detail};
+  Error rejected = reader_error;
+  rejected.code = ErrorCode::OutputRejected;
+  return rejected;
 }
 
 // What check would say about a finished archive, keeping nothing of its members.

@@ -389,8 +389,12 @@ Result<ZipEntry> parse_central_entry(ByteReader& reader, uint32_t index, const L
                      index);
   }
   if (name_length > limits.max_member_name_bytes) {
-    return zip_error(ErrorCode::MemberNameTooLong, name_offset,
-                     "member name longer than max_member_name_bytes", index);
+    return Error{.code = ErrorCode::MemberNameTooLong,
+                 .offset = name_offset,
+                 .member = index,
+                 .detail = "the name is {found} bytes; max_member_name_bytes is {limit}",
+                 .found = name_length,
+                 .bound = limits.max_member_name_bytes};
   }
   ZipEntry entry;
   entry.name.assign(reinterpret_cast<const char*>(name->data()), name->size());  // NOLINT: bytes
@@ -570,21 +574,34 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
   return ok_status();
 }
 
+// The most central-directory bytes the member limits allow (nullopt: beyond 64 bits).
+std::optional<uint64_t> directory_budget(const Limits& limits) {
+  const auto per_member = checked_add<uint64_t>(kCentralHeaderSize + kCentralExtraBudget,
+                                                limits.max_member_name_bytes);
+  return per_member ? checked_mul<uint64_t>(*per_member, limits.max_members) : std::nullopt;
+}
+
 }  // namespace
 
 Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(EndRecord end, find_end_record(source));
   if (end.entry_count > limits.max_members) {
-    return zip_error(ErrorCode::TooManyMembers, end.offset, "more members than max_members");
+    return Error{.code = ErrorCode::TooManyMembers,
+                 .offset = end.offset,
+                 .detail = "the archive declares {found} members; max_members is {limit}",
+                 .found = end.entry_count,
+                 .bound = limits.max_members};
   }
   // Bound the directory buffer by what the member limits allow, before reading it.
-  const auto per_member = checked_add<uint64_t>(kCentralHeaderSize + kCentralExtraBudget,
-                                                limits.max_member_name_bytes);
-  const auto budget = per_member ? checked_mul<uint64_t>(*per_member, limits.max_members)
-                                 : std::nullopt;
+  const std::optional<uint64_t> budget = directory_budget(limits);
   if (!budget || end.directory_size > *budget) {
-    return zip_error(ErrorCode::DirectoryTooLarge, end.offset,
-                     "central directory larger than the member limits allow");
+    return Error{.code = ErrorCode::DirectoryTooLarge,
+                 .offset = end.offset,
+                 .detail = budget ? "the central directory is {found} bytes; the member limits "
+                                    "allow {limit}"
+                                  : "central directory larger than the member limits allow",
+                 .found = end.directory_size,
+                 .bound = budget.value_or(0)};
   }
   const auto minimum = checked_mul<uint64_t>(end.entry_count, kCentralHeaderSize);
   if (!minimum || *minimum > end.directory_size) {
@@ -612,8 +629,12 @@ Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Li
     const auto index = static_cast<uint32_t>(i);  // <= max_members
     charge(1);  // one central entry: at least 46 bytes of the directory
     if (reader.empty()) {
-      return zip_error(ErrorCode::ZipEntryCountMismatch, reader.position(),
-                       "fewer central entries than the end record declares");
+      return Error{.code = ErrorCode::ZipEntryCountMismatch,
+                   .offset = reader.position(),
+                   .detail = "the end record declares {expected} entries; the central "
+                             "directory holds {found}",
+                   .found = i,
+                   .bound = end.entry_count};
     }
     NPYGUARD_ASSIGN_OR_RETURN(ZipEntry entry, parse_central_entry(reader, index, limits));
     directory.entries.push_back(std::move(entry));
@@ -623,6 +644,60 @@ Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Li
                      "bytes left in the central directory after the declared entries");
   }
   return directory;
+}
+
+Result<std::string> read_entry_name(RandomAccessSource& source, const Limits& limits,
+                                    uint32_t index) {
+  NPYGUARD_ASSIGN_OR_RETURN(EndRecord end, find_end_record(source));
+  if (index >= end.entry_count || end.entry_count > limits.max_members) {
+    return zip_error(ErrorCode::ZipMemberNotFound, end.offset, "no central entry of that index");
+  }
+  // The same bound on the directory buffer as read_central_directory.
+  const std::optional<uint64_t> budget = directory_budget(limits);
+  if (!budget || end.directory_size > *budget) {
+    return zip_error(ErrorCode::DirectoryTooLarge, end.offset,
+                     "central directory larger than the member limits allow");
+  }
+  NPYGUARD_ASSIGN_OR_RETURN(auto bytes,
+                            read_range(source, end.directory_offset, end.directory_size));
+  ByteReader reader(bytes, end.directory_offset);
+  // Only the length fields of the entries before `index` are read (APPNOTE 4.3.12: name,
+  // extra and comment lengths at offsets 28, 30 and 32 of the 46-byte header).
+  constexpr size_t kBeforeLengths = 24;
+  constexpr size_t kAfterLengths = 12;
+  for (uint32_t i = 0;; ++i) {
+    charge(1);  // one central entry header
+    const uint64_t start = reader.position();
+    uint32_t signature = 0;
+    uint16_t name_length = 0, extra_length = 0, comment_length = 0;
+    if (!reader.read_u32le(signature) || signature != kCentralHeaderSignature ||
+        !reader.skip(kBeforeLengths) || !reader.read_u16le(name_length) ||
+        !reader.read_u16le(extra_length) || !reader.read_u16le(comment_length) ||
+        !reader.skip(kAfterLengths)) {
+      return zip_error(ErrorCode::ZipBadCentralEntry, start, "unreadable central entry", i);
+    }
+    if (i == index) {
+      if (name_length > limits.max_member_name_bytes) {
+        return zip_error(ErrorCode::MemberNameTooLong, reader.position(),
+                         "member name longer than max_member_name_bytes", i);
+      }
+      const auto name = reader.take(name_length);
+      if (!name) {
+        return zip_error(ErrorCode::ZipBadCentralEntry, start,
+                         "central entry name runs past the directory", i);
+      }
+      try {
+        return std::string(reinterpret_cast<const char*>(name->data()),  // NOLINT: bytes
+                           name->size());
+      } catch (const std::bad_alloc&) {
+        return zip_error(ErrorCode::OutOfMemory, start, "allocating the name failed", i);
+      }
+    }
+    if (!reader.skip(size_t{name_length} + extra_length + comment_length)) {
+      return zip_error(ErrorCode::ZipBadCentralEntry, start,
+                       "central entry name, extra or comment runs past the directory", i);
+    }
+  }
 }
 
 Status resolve_local_headers(RandomAccessSource& source, ZipDirectory& directory) {

@@ -92,6 +92,12 @@ const char* unsafe_name_reason(std::string_view name, uint16_t flags);
 // local header.
 Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Limits& limits);
 
+// The stored name of central entry `index` (raw bytes, unchecked), reading only the end records
+// and the central entries before it: names the entry an error from read_central_directory or
+// later directory checks is about. Memory is bounded as in read_central_directory.
+Result<std::string> read_entry_name(RandomAccessSource& source, const Limits& limits,
+                                    uint32_t index);
+
 // Local headers cross-checked against the central entries, data descriptors, and the tiling of
 // the archive by member ranges.
 Status resolve_local_headers(RandomAccessSource& source, ZipDirectory& directory);

@@ -59,9 +59,10 @@ NpzStreamScreen::NpzStreamScreen(const Limits& limits) noexcept
       max_name_bytes_(limits.max_member_name_bytes),
       max_bytes_(limits.max_streamed_archive_bytes) {}
 
-Status NpzStreamScreen::fail(ErrorCode code, uint64_t at, const char* detail) {
+Status NpzStreamScreen::fail(ErrorCode code, uint64_t at, const char* detail, uint64_t found,
+                             uint64_t bound) {
   phase_ = Phase::Failed;
-  error_ = Error{.code = code, .offset = at, .detail = detail};
+  error_ = Error{.code = code, .offset = at, .detail = detail, .found = found, .bound = bound};
   return error_;
 }
 
@@ -125,7 +126,7 @@ Status NpzStreamScreen::end_fixed_part() {
     case Record::Local: {
       if (++local_headers_ > max_members_) {
         return fail(ErrorCode::TooManyMembers, record_start_,
-                    "more local headers than max_members");
+                    "more than max_members ({limit}) local headers", 0, max_members_);
       }
       const auto version = field<uint16_t>(fixed_, kLocalVersionAt);
       const auto flags = field<uint16_t>(fixed_, kLocalFlagsAt);
@@ -151,7 +152,8 @@ Status NpzStreamScreen::end_fixed_part() {
       }
       if (name > max_name_bytes_) {
         return fail(ErrorCode::MemberNameTooLong, record_start_ + kLocalNameLengthAt,
-                    "local header name longer than max_member_name_bytes");
+                    "a local header's name is {found} bytes; max_member_name_bytes is {limit}",
+                    name, max_name_bytes_);
       }
       if ((flags & detail::kFlagDataDescriptor) != 0 || compressed == detail::kSentinel32 ||
           uncompressed == detail::kSentinel32) {
@@ -193,7 +195,8 @@ Status NpzStreamScreen::feed(std::span<const std::byte> bytes) {
   if (phase_ == Phase::Failed) return error_;
   if (bytes.size() > max_bytes_ - std::min(offset_, max_bytes_)) {
     return fail(ErrorCode::StreamedArchiveTooLarge, max_bytes_,
-                "the stream is longer than max_streamed_archive_bytes");
+                "the stream is longer than max_streamed_archive_bytes ({limit} bytes)", 0,
+                max_bytes_);
   }
   detail::ByteReader in(bytes, offset_);
   while (!in.empty()) {

@@ -1,5 +1,6 @@
 // Meta-tests of the error table: every code has a unique stable name, a message and a category,
 // and values never move (the numbers below are part of the public contract).
+#include <cerrno>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -53,10 +54,78 @@ TEST_CASE("unknown values are reported, not crashed on", "[error]") {
 
 TEST_CASE("describe() includes name, detail and offset", "[error]") {
   const Error error{.code = ErrorCode::NegativeDimension, .offset = 42, .detail = "negative dim"};
-  const std::string text = describe(error);
-  CHECK(text.find("negative_dimension") == 0);
-  CHECK(text.find("negative dim") != std::string::npos);
-  CHECK(text.find("(offset 42)") != std::string::npos);
+  CHECK(describe(error) ==
+        "negative_dimension: a dimension in the shape is negative: negative dim (offset 42)");
+  CHECK(describe(error, "member 'a.npy'") ==
+        "negative_dimension: a dimension in the shape is negative: negative dim (member "
+        "'a.npy', offset 42)");
+  const Error bare{.code = ErrorCode::CrcMismatch, .offset = 7};
+  CHECK(describe(bare) == "crc_mismatch: the member's CRC-32 does not match its data (offset 7)");
+}
+
+TEST_CASE("describe() fills in the numbers the detail names, and only those", "[error]") {
+  const Error too_large{.code = ErrorCode::ArrayTooLarge,
+                        .offset = 60,
+                        .detail = "the header declares {found} bytes; max_array_bytes is {limit}",
+                        .found = 8796093022208,
+                        .bound = 1024};
+  CHECK(render_detail(too_large) ==
+        "the header declares 8796093022208 bytes; max_array_bytes is 1024");
+  CHECK(describe(too_large) ==
+        "array_too_large: the array is larger than max_array_bytes: the header declares "
+        "8796093022208 bytes; max_array_bytes is 1024 (offset 60)");
+  const ErrorFacts facts = error_facts(too_large);
+  CHECK(facts.found == 8796093022208u);
+  CHECK(facts.limit == 1024u);
+  CHECK_FALSE(facts.expected.has_value());
+
+  const Error short_payload{.code = ErrorCode::PayloadTruncated,
+                            .detail = "expected {expected} payload bytes, found {found}",
+                            .found = 86,
+                            .bound = 96};
+  CHECK(render_detail(short_payload) == "expected 96 payload bytes, found 86");
+  CHECK(error_facts(short_payload).expected == 96u);
+  CHECK_FALSE(error_facts(short_payload).limit.has_value());
+
+  const Error version{.code = ErrorCode::UnsupportedVersion,
+                      .offset = 6,
+                      .detail = "the file says version {found}.{minor}",
+                      .found = 9,
+                      .bound = 0};
+  CHECK(render_detail(version) == "the file says version 9.0");
+  CHECK(error_facts(version).found == 9u);
+  CHECK_FALSE(error_facts(version).expected.has_value());
+
+  // Numbers a detail does not name are not part of the error; other braces are plain text.
+  const Error unnamed{.code = ErrorCode::TrailingData, .detail = "{x} {found", .found = 5};
+  CHECK(render_detail(unnamed) == "{x} {found");
+  CHECK_FALSE(error_facts(unnamed).found.has_value());
+}
+
+TEST_CASE("errors without a place in the input carry no offset", "[error]") {
+  for (ErrorCode code :
+       {ErrorCode::IoOpenFailed, ErrorCode::IoReadFailed, ErrorCode::IoNotRegularFile,
+        ErrorCode::IoWriteFailed, ErrorCode::InvalidLimits, ErrorCode::ZipBadMemberPattern,
+        ErrorCode::TypeMismatch, ErrorCode::OutputRejected, ErrorCode::Internal,
+        ErrorCode::OutOfMemory}) {
+    INFO(error_name(code));
+    CHECK_FALSE(error_has_offset(code));
+  }
+  for (ErrorCode code : {ErrorCode::BadMagic, ErrorCode::TrailingData, ErrorCode::ZipPrependedData,
+                         ErrorCode::ArrayTooLarge, ErrorCode::StreamedArchiveTooLarge}) {
+    INFO(error_name(code));
+    CHECK(error_has_offset(code));
+  }
+  const Error open_failed{.code = ErrorCode::IoOpenFailed, .os_errno = ENOENT};
+  CHECK(describe(open_failed) ==
+        "io_open_failed: the input could not be opened: no such file or directory");
+  const Error read_failed{
+      .code = ErrorCode::IoReadFailed, .offset = 4096, .detail = "pread() failed", .os_errno = EIO};
+  CHECK(describe(read_failed) ==
+        "io_read_failed: reading the input failed: pread() failed: input/output error");
+  // A location is still given when there is no offset.
+  const Error rejected{.code = ErrorCode::OutputRejected, .offset = 99, .detail = "d"};
+  CHECK(describe(rejected, "member 'a.npy'").ends_with(": d (member 'a.npy')"));
 }
 
 TEST_CASE("Result holds a value or an error, never both", "[error]") {
@@ -81,6 +150,10 @@ TEST_CASE("SECURITY.md documents every error code with its value", "[error]") {
                             std::string(error_name(code)) + "` | " +
                             std::string(category_name(error_category(code)));
     INFO(row);
-    CHECK(text.find(row) != std::string::npos);
+    const size_t at = text.find(row);
+    REQUIRE(at != std::string::npos);
+    // ... and whether its offset means a place in the input.
+    const std::string line = text.substr(at, text.find('\n', at) - at);
+    CHECK(line.ends_with(error_has_offset(code) ? " | yes |" : " | no |"));
   }
 }

@@ -121,6 +121,52 @@ TEST_CASE("payload must be complete and nothing may follow it", "[npy_reader]") 
   REQUIRE(read_npy(f8_file("(3,)", 24)).ok());
 }
 
+TEST_CASE("errors say what was found and what was expected or allowed", "[npy_reader]") {
+  // The same numbers from every path that knows them (streams cannot count trailing bytes).
+  const Bytes short_file = f8_file("(12,)", 86);
+  const std::string expected_short = "expected 96 payload bytes, found 86";
+  CHECK(render_detail(error_of(short_file)) == expected_short);
+  std::string text(reinterpret_cast<const char*>(short_file.data()), short_file.size());
+  std::istringstream in(text);
+  IstreamInputStream stream(in);
+  CHECK(render_detail(validate_npy_stream(stream).error()) == expected_short);
+  std::istringstream in2(text);
+  IstreamInputStream stream2(in2);
+  CHECK(render_detail(read_npy_stream(stream2).error()) == expected_short);
+  const ErrorFacts facts = error_facts(error_of(short_file));
+  CHECK(facts.found == 86u);
+  CHECK(facts.expected == 96u);
+  CHECK_FALSE(facts.limit.has_value());
+
+  CHECK(render_detail(error_of(f8_file("(3,)", 29))) == "bytes after the payload: 5");
+  CHECK(error_facts(error_of(f8_file("(3,)", 29))).found == 5u);
+
+  Bytes version = bytes_of("\x93NUMPY\x09\x00\x10\x00"sv);
+  CHECK(describe(error_of(version)) ==
+        "unsupported_version: unsupported .npy format version (only 1.0, 2.0 and 3.0 exist): "
+        "the file says version 9.0 (offset 6)");
+
+  Limits small;
+  small.max_array_bytes = 16;
+  const Error too_large = error_of(f8_file("(3,)", 24), small);
+  CHECK(render_detail(too_large) == "the header declares 24 bytes; max_array_bytes is 16");
+  CHECK(error_facts(too_large).found == 24u);
+  CHECK(error_facts(too_large).limit == 16u);
+
+  small = Limits{};
+  small.max_header_bytes = 100;
+  const Bytes wide = npy_file(simple_dict("'<f8'", "(3,)") + std::string(100, ' '), zeros(24));
+  const Error header = error_of(wide, small);
+  CHECK(header.code == ErrorCode::HeaderTooLarge);
+  CHECK(error_facts(header).found == payload_start(wide) - 10);
+  CHECK(error_facts(header).limit == 100u);
+
+  small = Limits{};
+  small.max_ndim = 2;
+  const Error ndim = error_of(f8_file("(1, 1, 1)", 8), small);
+  CHECK(render_detail(ndim) == "the shape has 3 dimensions; max_ndim is 2");
+}
+
 TEST_CASE("a tiny file claiming a huge shape is refused before any allocation", "[npy_reader]") {
   // 1 TiB claimed by a 1 KiB file: the default limit refuses it outright.
   const Bytes file = f8_file("(137438953472,)", 1024 - 64);

@@ -277,6 +277,66 @@ TEST_CASE("member-name patterns are RE2, full match", "[npz][limits]") {
   CHECK(NpzArchive::open(bytes, limits).error().code == ErrorCode::ZipMemberNameRejected);
 }
 
+TEST_CASE("an error from opening an archive can name its entry", "[npz]") {
+  const std::string expect = std::string(NPYGUARD_SOURCE_DIR) + "/corpus/expect/";
+  const Bytes text_member = read_file(expect + "fail_zip_not_npy_member__text_file.npz");
+  const auto refused = NpzArchive::open(text_member);
+  REQUIRE(refused.error().code == ErrorCode::ZipNotNpyMember);
+  REQUIRE(refused.error().member != kNoMember);
+  const auto name = npz_entry_name(text_member, refused.error().member);
+  REQUIRE(name.ok());
+  CHECK_FALSE(name->ends_with(".npy"));
+  CHECK(npz_entry_name(expect + "fail_zip_not_npy_member__text_file.npz", refused.error().member)
+            .value() == *name);
+
+  // Names the reader refuses come back as stored, bytes and all.
+  const Bytes invalid = read_file(expect + "fail_zip_unsafe_name__invalid_utf8.npz");
+  const auto unsafe = NpzArchive::open(invalid);
+  REQUIRE(unsafe.error().code == ErrorCode::ZipUnsafeName);
+  CHECK(npz_entry_name(invalid, unsafe.error().member).value() == "a\xff.npy");
+  const Bytes control = read_file(expect + "fail_zip_unsafe_name__control_char.npz");
+  CHECK(npz_entry_name(control, NpzArchive::open(control).error().member).value() == "a\nb.npy");
+
+  // An entry whose own header is broken has no name to give; later ones are never reached.
+  const Bytes bad_signature = read_file(expect + "fail_zip_bad_central_entry__bad_signature.npz");
+  const auto broken = NpzArchive::open(bad_signature);
+  REQUIRE(broken.error().code == ErrorCode::ZipBadCentralEntry);
+  CHECK(npz_entry_name(bad_signature, broken.error().member).error().code ==
+        ErrorCode::ZipBadCentralEntry);
+  CHECK(npz_entry_name(bad_signature, 0).ok());
+
+  // The name is held to max_member_name_bytes, and the index to the archive's entries.
+  const Bytes stored = read_file(kNpzDir + "savez_stored.npz");
+  Limits limits;
+  limits.max_member_name_bytes = 3;
+  CHECK(npz_entry_name(stored, 0, limits).error().code == ErrorCode::MemberNameTooLong);
+  CHECK(npz_entry_name(stored, 0).value() == "f8_2x3.npy");
+  CHECK(npz_entry_name(stored, 1000).error().code == ErrorCode::ZipMemberNotFound);
+  CHECK(npz_entry_name(Bytes(10), 0).error().code == ErrorCode::ZipNoEndRecord);
+  for (size_t cut = 0; cut < stored.size(); cut += 7) {
+    const Bytes prefix(stored.begin(), stored.begin() + static_cast<std::ptrdiff_t>(cut));
+    CHECK_FALSE(npz_entry_name(prefix, 0).ok());
+  }
+}
+
+TEST_CASE("archive limit errors carry the numbers they compare", "[npz][limits]") {
+  const Bytes many = read_file(kNpzDir + "savez_many_members.npz");
+  Limits limits;
+  limits.max_members = 10;
+  const auto too_many = NpzArchive::open(many, limits);
+  REQUIRE(too_many.error().code == ErrorCode::TooManyMembers);
+  CHECK(error_facts(too_many.error()).limit == 10u);
+  CHECK(error_facts(too_many.error()).found > 10u);
+  const Bytes stored = read_file(kNpzDir + "savez_stored.npz");
+  limits = Limits{};
+  limits.max_total_uncompressed = 100;
+  const auto total = NpzArchive::open(stored, limits);
+  REQUIRE(total.error().code == ErrorCode::TotalUncompressedTooLarge);
+  CHECK(error_facts(total.error()).limit == 100u);
+  CHECK(error_facts(total.error()).found > 100u);
+  CHECK(describe(total.error()).find("max_total_uncompressed is 100 (") != std::string::npos);
+}
+
 TEST_CASE("archive limits: member count and total size", "[npz][limits]") {
   const Bytes many = read_file(kNpzDir + "savez_many_members.npz");
   Limits limits;
@@ -489,8 +549,13 @@ TEST_CASE("the default amplification budget refuses 4 GiB declared by a 722-byte
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code == ErrorCode::ArchiveAmplificationExceeded);
     CHECK(error_category(refused.error().code) == ErrorCategory::LimitExceeded);
-    // The first member fits the 1 GiB floor; the second takes the sum past it.
+    // The first member fits the 1 GiB floor; the second takes the sum past it, and the error
+    // says by how much.
     CHECK(refused.error().member == 1);
+    CHECK(refused.error().bound == uint64_t{1} << 30);
+    CHECK(refused.error().found > uint64_t{2} << 29);
+    CHECK(describe(refused.error()).find("the budget for this archive is 1073741824") !=
+          std::string::npos);
   }
   // Decided on the declared sizes before any local header is read: with the budget out of the
   // way, the next check finds the missing data.

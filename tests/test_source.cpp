@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <istream>
@@ -142,11 +143,20 @@ TEST_CASE("read failures and files that shrink are Io errors", "[source]") {
 }
 
 TEST_CASE("open failures and failing istreams are Io errors", "[source]") {
-  // ENOTDIR and ENAMETOOLONG: the generic open() message, still io_open_failed.
+  // ENOTDIR and ENAMETOOLONG: still io_open_failed, with the errno kept and rendered.
   const auto not_dir = read_npy_file("/dev/null/x.npy");
   REQUIRE_FALSE(not_dir.ok());
   CHECK(not_dir.error().code == ErrorCode::IoOpenFailed);
-  CHECK(std::string_view(not_dir.error().detail) == "open() failed");
+  CHECK(not_dir.error().os_errno == ENOTDIR);
+  CHECK(render_detail(not_dir.error()) == "not a directory");
+  CHECK(describe(not_dir.error()) ==
+        "io_open_failed: the input could not be opened: not a directory");
+  const auto missing = read_npy_file("/nonexistent-npyguard-test/x.npy");
+  CHECK(missing.error().os_errno == ENOENT);
+  CHECK(render_detail(missing.error()) == "no such file or directory");
+  const auto directory = read_npy_file("/");
+  CHECK(directory.error().code == ErrorCode::IoNotRegularFile);
+  CHECK(render_detail(directory.error()) == "is a directory");
   CHECK(validate_npy_file(std::string(5000, 'a')).error().code == ErrorCode::IoOpenFailed);
   CHECK(detail::MemoryRandomAccess(Bytes(4)).read_at(2, std::span(Bytes(3).data(), 3))
             .error()

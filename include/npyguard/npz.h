@@ -41,6 +41,17 @@ struct NpzMember {
 // which is how NumPy's np.load tells .npz from .npy.
 bool looks_like_npz(std::span<const std::byte> prefix) noexcept;
 
+// The name central-directory entry `index` of an archive has, as stored: for naming the member
+// an error from NpzArchive::open/open_file is about, since such errors (which carry the entry's
+// index in Error::member) come before members() exists. Reads only the end records and the
+// central entries up to `index`, with the memory open() would use. The name is the raw bytes
+// and may be what open() refused (control characters, not UTF-8). An error when the entry's
+// own header cannot be read or its name is longer than max_member_name_bytes.
+Result<std::string> npz_entry_name(std::span<const std::byte> bytes, uint32_t index,
+                                   const Limits& limits = {});
+Result<std::string> npz_entry_name(const std::string& path, uint32_t index,
+                                   const Limits& limits = {});
+
 // Screens an archive arriving as a stream (standard input, an upload in transit) record by
 // record, so that a caller copying it somewhere seekable can stop as soon as the bytes cannot be
 // an archive NpzArchive accepts, instead of copying until a size cap. The reader requires the
@@ -65,7 +76,8 @@ class NpzStreamScreen {
  private:
   enum class Record : uint8_t { Start, Local, Central, Zip64End, Zip64Locator, End };
   enum class Phase : uint8_t { Signature, Fixed, Skip, Done, Unscreened, Failed };
-  Status fail(ErrorCode code, uint64_t at, const char* detail);
+  Status fail(ErrorCode code, uint64_t at, const char* detail, uint64_t found = 0,
+              uint64_t bound = 0);
   Status begin_record();
   Status end_fixed_part();
 

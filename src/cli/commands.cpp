@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <numeric>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -57,14 +58,19 @@ std::string printable(std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < kFirstPrintable || byte == kDelete) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    // A byte outside well-formed UTF-8 is shown as \xNN too, so the line stays valid UTF-8.
+    const size_t length = byte < 0x80 ? 1 : utf8_sequence_length(text, pos);
+    if (length == 0 || byte < kFirstPrintable || byte == kDelete) {
       out += "\\x";
       out += kHex[byte >> 4];
       out += kHex[byte & 0xFu];
+      ++pos;
     } else {
-      out += c;
+      out += text.substr(pos, length);
+      pos += length;
     }
   }
   return out;
@@ -258,12 +264,119 @@ Status spool_stream(std::span<const std::byte> prefix, InputStream& in, TempFile
   return screen.finish();
 }
 
-// What check reports about one validated .npy. The dtype is kept only as its descr text, so an
+// ---- descr as JSON -------------------------------------------------------------------------
+
+// A string title as a JSON string, an integer title as a JSON number, a bytes title as
+// {"bytes_hex": "..."} (two lower-case hex digits per byte), so the three stay distinguishable.
+void write_title_json(JsonWriter& json, const Field& field) {
+  if (!field.title) {
+    json.null();
+    return;
+  }
+  switch (field.title_kind) {
+    case TitleKind::Integer: {
+      int64_t value = 0;
+      const std::string& text = *field.title;
+      const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (parsed.ec == std::errc() && parsed.ptr == text.data() + text.size()) {
+        json.integer(value);
+      } else {
+        json.string(text);  // not reachable: the library writes the decimal of an int64
+      }
+      return;
+    }
+    case TitleKind::Bytes:
+      json.begin_object();
+      json.key("bytes_hex").string(hex_bytes(*field.title));
+      json.end_object();
+      return;
+    case TitleKind::String:
+      break;
+  }
+  json.string(*field.title);
+}
+
+void write_shape_json(JsonWriter& json, std::span<const uint64_t> shape) {
+  json.begin_array();
+  for (uint64_t dim : shape) json.number(dim);
+  json.end_array();
+}
+
+void write_descr_json(JsonWriter& json, const DType& dtype);
+
+// A field's type and shape after its name, as NumPy's dtype.descr nests them: "<i4", then the
+// shape; with more than one subarray level the inner levels wrap the type as [type, shape]
+// pairs, innermost nearest the type (the way DType::descr() writes them back).
+void write_field_type_json(JsonWriter& json, const Field& field) {
+  const std::span<const uint64_t> shape(field.shape);
+  std::span<const uint32_t> ranks(field.subarray_ranks);
+  // Levels that do not add up to the shape (a caller-built Field) are written as one level.
+  const bool nested = ranks.size() > 1 &&
+                      std::find(ranks.begin(), ranks.end(), 0u) == ranks.end() &&
+                      std::accumulate(ranks.begin(), ranks.end(), uint64_t{0}) == shape.size();
+  if (!nested) ranks = {};
+  for (size_t i = 1; i < ranks.size(); ++i) json.begin_array();
+  write_descr_json(json, field.dtype);
+  size_t end = shape.size();
+  for (size_t level = ranks.size(); level > 1; --level) {
+    const uint32_t rank = ranks[level - 1];
+    write_shape_json(json, shape.subspan(end - rank, rank));
+    json.end_array();
+    end -= rank;
+  }
+  if (end > 0) write_shape_json(json, shape.first(end));
+}
+
+void write_padding_json(JsonWriter& json, uint64_t bytes) {
+  json.begin_array();
+  json.string("");
+  json.string("|V" + std::to_string(bytes));
+  json.end_array();
+}
+
+// NumPy's dtype.descr without Python syntax (docs/json-output.md): a type string for a plain
+// dtype; for a record, an array of entries [name, type] or [name, type, shape], the name being
+// [title, name] when the field has a title, with gaps and the tail as ["", "|V<n>"] padding.
+void write_descr_json(JsonWriter& json, const DType& dtype) {
+  if (dtype.kind != DTypeKind::Structured) {
+    json.string(dtype.type_string());
+    return;
+  }
+  json.begin_array();
+  uint64_t offset = 0;  // field offsets and sizes are within itemsize (DType invariant)
+  for (const Field& field : dtype.fields) {
+    if (field.offset > offset) write_padding_json(json, field.offset - offset);
+    json.begin_array();
+    if (field.title) {
+      json.begin_array();
+      write_title_json(json, field);
+      json.string(field.name);
+      json.end_array();
+    } else {
+      json.string(field.name);
+    }
+    write_field_type_json(json, field);
+    json.end_array();
+    offset = field.offset + field.size;
+  }
+  if (dtype.itemsize > offset) write_padding_json(json, dtype.itemsize - offset);
+  json.end_array();
+}
+
+// write_descr_json's text on its own, for keeping after the dtype itself is gone.
+std::string descr_json_text(const DType& dtype) {
+  JsonWriter json;
+  write_descr_json(json, dtype);
+  return json.text();
+}
+
+// What check reports about one validated .npy. The dtype is kept only as its descr, already
+// rendered as JSON (about as long as the header's descr text, control characters aside), so an
 // archive of many wide records costs about its headers' bytes, not every parsed dtype tree.
 struct NpySummary {
   uint8_t version_major = 1;
   uint8_t version_minor = 0;
-  std::string descr;
+  std::string descr_json;
   std::vector<uint64_t> shape;
   bool fortran_order = false;
   uint64_t count = 0;
@@ -273,7 +386,7 @@ struct NpySummary {
 NpySummary summarize(const NpyInfo& info) {
   return NpySummary{.version_major = info.version_major,
                     .version_minor = info.version_minor,
-                    .descr = info.descr(),
+                    .descr_json = descr_json_text(info.dtype),
                     .shape = info.shape,
                     .fortran_order = info.fortran_order,
                     .count = info.count,
@@ -294,6 +407,9 @@ struct CheckedInput {
   std::vector<std::optional<NpyInfo>> member_infos;
   std::vector<std::optional<NpySummary>> member_summaries;
   std::optional<Error> error;
+  // When opening an archive failed with an error about one directory entry: that entry's name
+  // as stored (read again from the directory, since members() does not exist then).
+  std::optional<std::string> failed_member_name;
   // The copy of standard input an archive was opened from; lives as long as the result.
   std::unique_ptr<TempFile> spool;
 
@@ -304,13 +420,23 @@ struct CheckedInput {
   }
 };
 
+// Records why opening the archive at `path` failed, with the name of the directory entry the
+// error is about when it is about one (read again: a bounded walk of the central directory).
+void record_open_failure(const std::string& path, const Limits& limits, const Error& error,
+                         CheckedInput& result) {
+  result.error = error;
+  if (error.member == kNoMember) return;
+  Result<std::string> name = npz_entry_name(path, error.member, limits);
+  if (name.ok()) result.failed_member_name = std::move(name).value();
+}
+
 // Opens an archive and validates every member that is not skipped, with bounded memory: each
 // member's info is reduced to `detail` as soon as it is validated.
 void check_archive(const std::string& path, const Limits& limits, MemberDetail detail,
                    Progress* progress, CheckedInput& result) {
   Result<NpzArchive> opened = NpzArchive::open_file(path, limits);
   if (!opened.ok()) {
-    result.error = opened.error();
+    record_open_failure(path, limits, opened.error(), result);
     return;
   }
   result.archive.emplace(std::move(opened).value());
@@ -581,20 +707,94 @@ std::string dtype_summary(const DType& dtype) {
 
 // ---- check/inspect verdict lines --------------------------------------------------------------
 
-// describe(error), with the member named before the offset when the error is inside an archive
-// member: "(member 'arr_0.npy', offset N)", or "(member #3, offset N)" when only its index is
-// known (errors from opening the archive come before the member list exists).
-std::string describe_input_error(const Error& error, const std::vector<NpzMember>* members) {
-  if (error.member == kNoMember) return describe(error);
-  const bool named = members != nullptr && error.member < members->size();
-  return describe(error, named ? "member '" + printable((*members)[error.member].name) + "'"
-                               : "member #" + std::to_string(error.member));
+// The JSON layout's version (docs/json-output.md): raised whenever a key is removed or renamed
+// or a value changes type or meaning; new keys may appear without a change.
+constexpr uint64_t kJsonSchemaVersion = 1;
+
+// Which command reports a failure: the hints it can give differ (only check has -r).
+enum class Command { Check, Inspect, Sanitize };
+
+// A name that may not be UTF-8 (a path from argv or a directory walk, a member name an archive
+// was refused for): `key` holds it with each byte that is not part of well-formed UTF-8 replaced
+// by U+FFFD, and, only when that happened, `key`_hex holds its exact bytes.
+void write_name_json(JsonWriter& json, std::string_view key, std::string_view name) {
+  json.key(key).string(name);
+  if (!is_valid_utf8(name)) json.key(std::string(key) + "_hex").string(hex_bytes(name));
 }
 
-// "file", "ok" and "format" open every JSON object; the format is null when the input could not
-// be read far enough to tell.
+// The name of the member an error is about: from the member list once the archive opened, from
+// the directory entry read again when opening it failed; nullptr when neither is known.
+const std::string* failed_member_name(const Error& error, const CheckedInput& checked) {
+  if (error.member == kNoMember) return nullptr;
+  const std::vector<NpzMember>* members = checked.members();
+  if (members != nullptr && error.member < members->size()) return &(*members)[error.member].name;
+  return checked.failed_member_name ? &*checked.failed_member_name : nullptr;
+}
+
+// describe(error), with the member named before the offset when the error is inside an archive
+// member: "(member 'arr_0.npy', offset N)", or "(member #3, offset N)" when its name could not
+// be read (the directory entry itself is what is broken).
+std::string describe_input_error(const Error& error, const CheckedInput& checked) {
+  if (error.member == kNoMember) return describe(error);
+  const std::string* name = failed_member_name(error, checked);
+  return describe(error, name != nullptr ? "member '" + printable(*name) + "'"
+                                         : "member #" + std::to_string(error.member));
+}
+
+// What to try when an input was refused for a reason an option changes; nullptr when no option
+// would. Only options that exist for `command` are suggested.
+const char* hint_for(const Error& error, Command command, const Options& options,
+                     const std::string& input) {
+  switch (error.code) {
+    case ErrorCode::ZipNotNpyMember:
+      return "--skip-non-npy skips members that are not .npy";
+    case ErrorCode::ArrayTooLarge:
+      return "--max-bytes SIZE raises max_array_bytes";
+    case ErrorCode::HeaderTooLarge:
+      return std::string_view(error.detail).find("max_header_chars") != std::string_view::npos
+                 ? "--max-header-chars N raises max_header_chars"
+                 : "--max-header-bytes N raises max_header_bytes";
+    case ErrorCode::TooManyDimensions:
+      return "--max-ndim N raises max_ndim";
+    case ErrorCode::DtypeTooDeep:
+      return "--max-dtype-depth N raises max_dtype_depth";
+    case ErrorCode::TooManyFields:
+      return "--max-fields N raises max_fields";
+    case ErrorCode::TrailingData:
+      return "--allow-trailing-data accepts bytes after the payload (NumPy ignores them)";
+    case ErrorCode::InvalidBool:
+      return "--normalize-bool accepts any byte and reads it as 0 or 1";
+    case ErrorCode::InvalidUnicode:
+      return "--allow-invalid-unicode accepts such code points";
+    case ErrorCode::TooManyMembers:
+      return "--max-members N raises max_members";
+    case ErrorCode::MemberNameTooLong:
+      return "--max-member-name-bytes N raises max_member_name_bytes";
+    case ErrorCode::TotalUncompressedTooLarge:
+      return "--max-total-bytes SIZE raises max_total_uncompressed";
+    case ErrorCode::CompressionRatioExceeded:
+      return "--max-ratio N raises max_compression_ratio";
+    case ErrorCode::TotalHeaderTooLarge:
+      return "--max-total-header-bytes SIZE raises max_total_header_bytes";
+    case ErrorCode::DirectoryTooLarge:
+      return "--max-members N or --max-member-name-bytes N raise the directory's budget";
+    case ErrorCode::IoNotRegularFile: {
+      std::error_code ignored;
+      return command == Command::Check && !options.recursive &&
+                     std::filesystem::is_directory(input, ignored)
+                 ? "use -r to check the files inside"
+                 : nullptr;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+// "schema", "file" (and "file_hex"), "ok" and "format" open every JSON object; the format is
+// null when the input could not be read far enough to tell.
 void write_json_preamble(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
-  json.key("file").string(input);
+  json.key("schema").number(kJsonSchemaVersion);
+  write_name_json(json, "file", input);
   json.key("ok").boolean(checked.ok());
   json.key("format");
   if (checked.format == InputFormat::Unknown && !checked.ok()) {
@@ -604,9 +804,18 @@ void write_json_preamble(JsonWriter& json, const std::string& input, const Check
   }
 }
 
-void write_error_json(JsonWriter& json, const std::string& input, const CheckedInput& checked) {
+void write_optional_number(JsonWriter& json, std::string_view key, std::optional<uint64_t> value) {
+  json.key(key);
+  if (value) {
+    json.number(*value);
+  } else {
+    json.null();
+  }
+}
+
+void write_error_json(JsonWriter& json, const std::string& input, const CheckedInput& checked,
+                      const char* hint) {
   const Error& error = *checked.error;
-  const std::vector<NpzMember>* members = checked.members();
   json.begin_object();
   write_json_preamble(json, input, checked);
   json.key("error").begin_object();
@@ -614,17 +823,30 @@ void write_error_json(JsonWriter& json, const std::string& input, const CheckedI
   json.key("name").string(error_name(error.code));
   json.key("category").string(category_name(error_category(error.code)));
   json.key("message").string(error_message(error.code));
-  json.key("detail").string(error.detail != nullptr ? error.detail : "");
-  json.key("offset").number(error.offset);
-  json.key("member");
-  if (error.member != kNoMember && members != nullptr && error.member < members->size()) {
-    json.string((*members)[error.member].name);
+  json.key("detail").string(render_detail(error));
+  write_optional_number(json, "offset",
+                        error_has_offset(error.code) ? std::optional(error.offset) : std::nullopt);
+  if (const std::string* name = failed_member_name(error, checked)) {
+    write_name_json(json, "member", *name);
+  } else {
+    json.key("member").null();
+  }
+  write_optional_number(
+      json, "member_index",
+      error.member != kNoMember ? std::optional<uint64_t>(error.member) : std::nullopt);
+  const ErrorFacts facts = error_facts(error);
+  write_optional_number(json, "found", facts.found);
+  write_optional_number(json, "expected", facts.expected);
+  write_optional_number(json, "limit", facts.limit);
+  json.key("errno");
+  if (error.os_errno != 0) {
+    json.integer(error.os_errno);
   } else {
     json.null();
   }
-  json.key("member_index");
-  if (error.member != kNoMember) {
-    json.number(error.member);
+  json.key("hint");
+  if (hint != nullptr) {
+    json.string(hint);
   } else {
     json.null();
   }
@@ -632,24 +854,39 @@ void write_error_json(JsonWriter& json, const std::string& input, const CheckedI
   json.end_object();
 }
 
-// Prints a failed validation in the shared format and returns its exit code: an input that could
-// not be read (Io) is reported on `err` and exits 2, anything else is a rejection (exit 1).
-int report_failure(const Options& options, Console& console, const std::string& input,
-                   const CheckedInput& checked) {
+// The file an I/O error is about: the output for a failed write, else the input.
+bool is_output_error(const Error& error) {
+  return error.code == ErrorCode::IoWriteFailed || error.code == ErrorCode::WriterFailed;
+}
+
+// Prints a failed validation and returns its exit code. An input that could not be read (Io) is
+// reported on `err` as "npyguard: FILE: reason", the way system tools report a file they cannot
+// use, and exits 2; anything else is a rejection on `out` (exit 1): "FILE: rejected: <describe>",
+// then "; hint: ..." when an option would change the verdict. `output` is sanitize's OUT.
+int report_failure(const Options& options, Console& console, Command command,
+                   const std::string& input, const CheckedInput& checked,
+                   const std::string& output = {}) {
   const Error& error = *checked.error;
   const bool io = is_io_error(error);
-  const std::string text = describe_input_error(error, checked.members());
+  const char* hint = hint_for(error, command, options, input);
   if (options.json) {
     JsonWriter json;
-    write_error_json(json, input, checked);
+    write_error_json(json, input, checked, hint);
     console.out << json.text() << '\n';
   } else if (!io) {
-    console.out << printable(input) << ": rejected: " << text << '\n';
+    console.out << printable(input) << ": rejected: " << describe_input_error(error, checked);
+    if (hint != nullptr) console.out << "; hint: " << hint;
+    console.out << '\n';
   }
   if (io) {
+    std::string reason = render_detail(error);
+    if (reason.empty()) reason = error_message(error.code);
+    const std::string& file = is_output_error(error) && !output.empty() ? output : input;
     // Keep the two streams in order when they share a destination.
     console.out.flush();
-    console.err << printable(input) << ": error: " << text << '\n';
+    console.err << "npyguard: " << printable(file) << ": " << printable(reason);
+    if (hint != nullptr) console.err << " (" << hint << ')';
+    console.err << '\n';
     return kExitUsage;
   }
   return kExitRejected;
@@ -659,10 +896,9 @@ int report_failure(const Options& options, Console& console, const std::string& 
 void write_npy_check_members_json(JsonWriter& json, const NpySummary& info) {
   json.key("version").string(std::to_string(info.version_major) + "." +
                              std::to_string(info.version_minor));
-  json.key("descr").string(info.descr);
-  json.key("shape").begin_array();
-  for (uint64_t dim : info.shape) json.number(dim);
-  json.end_array();
+  json.key("descr").raw(info.descr_json);
+  json.key("shape");
+  write_shape_json(json, info.shape);
   json.key("fortran_order").boolean(info.fortran_order);
   json.key("count").number(info.count);
   json.key("nbytes").number(info.nbytes);
@@ -680,6 +916,7 @@ std::string_view method_name(NpzMethod method) {
 
 // An archive member's directory entry: what the ZIP structure says about it.
 void write_member_entry_json(JsonWriter& json, const NpzMember& member) {
+  // Names of an accepted archive are UTF-8 (the reader refuses others), so no name_hex.
   json.key("name").string(member.name);
   json.key("key").string(member.key);
   json.key("method").string(method_name(member.method));
@@ -737,43 +974,6 @@ void write_dtype_members_json(JsonWriter& json, const DType& dtype) {
   }
 }
 
-// A string title as a JSON string, an integer title as a JSON number, a bytes title as
-// {"bytes_hex": "..."} (two lower-case hex digits per byte), so the three stay distinguishable.
-void write_title_json(JsonWriter& json, const Field& field) {
-  if (!field.title) {
-    json.null();
-    return;
-  }
-  switch (field.title_kind) {
-    case TitleKind::Integer: {
-      int64_t value = 0;
-      const std::string& text = *field.title;
-      const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (parsed.ec == std::errc() && parsed.ptr == text.data() + text.size()) {
-        json.integer(value);
-      } else {
-        json.string(text);  // not reachable: the library writes the decimal of an int64
-      }
-      return;
-    }
-    case TitleKind::Bytes: {
-      constexpr char kHex[] = "0123456789abcdef";
-      std::string hex;
-      for (const char c : *field.title) {
-        hex += kHex[static_cast<uint8_t>(c) >> 4];
-        hex += kHex[static_cast<uint8_t>(c) & 0xF];
-      }
-      json.begin_object();
-      json.key("bytes_hex").string(hex);
-      json.end_object();
-      return;
-    }
-    case TitleKind::String:
-      break;
-  }
-  json.string(*field.title);
-}
-
 void write_fields_json(JsonWriter& json, const DType& dtype) {
   json.begin_array();
   for (const Field& field : dtype.fields) {
@@ -782,11 +982,16 @@ void write_fields_json(JsonWriter& json, const DType& dtype) {
     json.key("title");
     write_title_json(json, field);
     json.key("offset").number(field.offset);
-    json.key("descr").string(field_type_text(field.dtype));
+    // A nested record's descr is inside its parent's; its own fields follow in "fields".
+    json.key("descr");
+    if (field.dtype.kind == DTypeKind::Structured) {
+      json.null();
+    } else {
+      json.string(field.dtype.type_string());
+    }
     write_dtype_members_json(json, field.dtype);
-    json.key("shape").begin_array();
-    for (uint64_t dim : field.shape) json.number(dim);
-    json.end_array();
+    json.key("shape");
+    write_shape_json(json, field.shape);
     json.key("count").number(field.count);
     json.key("size").number(field.size);
     json.key("fields");
@@ -801,13 +1006,13 @@ void write_npy_inspect_members_json(JsonWriter& json, const NpyInfo& info) {
   json.key("version").string(version_text(info));
   json.key("header_length").number(info.header_length);
   json.key("payload_offset").number(info.payload_offset);
-  json.key("descr").string(info.descr());
+  json.key("descr");
+  write_descr_json(json, info.dtype);
   json.key("dtype").begin_object();
   write_dtype_members_json(json, info.dtype);
   json.end_object();
-  json.key("shape").begin_array();
-  for (uint64_t dim : info.shape) json.number(dim);
-  json.end_array();
+  json.key("shape");
+  write_shape_json(json, info.shape);
   json.key("fortran_order").boolean(info.fortran_order);
   json.key("count").number(info.count);
   json.key("nbytes").number(info.nbytes);
@@ -1033,7 +1238,7 @@ namespace {
 
 int print_check_verdict(const std::string& input, const Options& options, Console& console,
                         const CheckedInput& checked) {
-  if (!checked.ok()) return report_failure(options, console, input, checked);
+  if (!checked.ok()) return report_failure(options, console, Command::Check, input, checked);
   if (options.quiet) return kExitOk;
   if (options.json) {
     JsonWriter json;
@@ -1223,7 +1428,7 @@ int run_inspect(const Options& options, Console& console) {
   // main.cpp guarantees exactly one input.
   const std::string& input = options.inputs.front();
   const CheckedInput checked = check_input(input, options.limits, MemberDetail::Full);
-  if (!checked.ok()) return report_failure(options, console, input, checked);
+  if (!checked.ok()) return report_failure(options, console, Command::Inspect, input, checked);
   if (options.json) {
     JsonWriter json;
     write_inspect_json(json, input, checked, console.out);
@@ -1280,7 +1485,7 @@ void sanitize_npz(const std::string& in, const std::string& out, const Options& 
                   CheckedInput& result) {
   Result<NpzArchive> opened = NpzArchive::open_file(in, options.limits);
   if (!opened.ok()) {
-    result.error = opened.error();
+    record_open_failure(in, options.limits, opened.error(), result);
     return;
   }
   result.archive.emplace(std::move(opened).value());
@@ -1456,12 +1661,12 @@ int run_sanitize(const Options& options, Console& console) {
       if (Status copied = staging.copy_to_stdout(); !copied.ok()) result.error = copied.error();
     }
   }
-  if (!result.ok()) return report_failure(options, verdicts, in, result);
+  if (!result.ok()) return report_failure(options, verdicts, Command::Sanitize, in, result, out);
   if (options.json) {
     JsonWriter json;
     json.begin_object();
     write_json_preamble(json, in, result);
-    json.key("output").string(out);
+    write_name_json(json, "output", out);
     json.end_object();
     verdicts.out << json.text() << '\n';
   } else {

@@ -59,8 +59,9 @@ struct Console {
 };
 
 // Text for humans: control bytes (from a hostile field name, an odd path or argv) are shown as
-// \xNN so they cannot move the cursor, recolour the terminal or forge extra output lines. Other
-// bytes, including UTF-8, pass through.
+// \xNN so they cannot move the cursor, recolour the terminal or forge extra output lines, and so
+// is every byte that is not part of well-formed UTF-8. Other bytes, including UTF-8, pass
+// through.
 std::string printable(std::string_view text);
 
 // True when `pattern` compiles as an RE2 member-name pattern (for --member-pattern).

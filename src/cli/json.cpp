@@ -25,8 +25,9 @@ void append_unicode_escape(std::string& out, unsigned code) {
 
 bool is_continuation(unsigned char byte) { return (byte & 0xC0u) == 0x80u; }
 
-// Length of the well-formed UTF-8 sequence starting at text[pos] (a byte >= 0x80), or 0 when the
-// bytes there are not one. Encodes table 3-7: the second byte's range depends on the lead byte.
+}  // namespace
+
+// Encodes table 3-7: the second byte's range depends on the lead byte.
 size_t utf8_sequence_length(std::string_view text, size_t pos) {
   const auto byte_at = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char lead = byte_at(pos);
@@ -54,8 +55,6 @@ size_t utf8_sequence_length(std::string_view text, size_t pos) {
   }
   return length;
 }
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
   out += '"';
@@ -90,6 +89,32 @@ void append_json_string(std::string& out, std::string_view text) {
     pos += length;
   }
   out += '"';
+}
+
+bool is_valid_utf8(std::string_view text) noexcept {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    if (static_cast<unsigned char>(text[pos]) < 0x80) {
+      ++pos;
+      continue;
+    }
+    const size_t length = utf8_sequence_length(text, pos);
+    if (length == 0) return false;
+    pos += length;
+  }
+  return true;
+}
+
+std::string hex_bytes(std::string_view bytes) {
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * bytes.size());
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += kHex[byte >> 4];
+    out += kHex[byte & 0xFu];
+  }
+  return out;
 }
 
 void JsonWriter::start_value() {
@@ -161,6 +186,12 @@ JsonWriter& JsonWriter::boolean(bool value) {
 JsonWriter& JsonWriter::null() {
   start_value();
   out_ += "null";
+  return *this;
+}
+
+JsonWriter& JsonWriter::raw(std::string_view json_value) {
+  start_value();
+  out_ += json_value;
   return *this;
 }
 

@@ -4,6 +4,7 @@
 // library: only what the CLI writes (objects, arrays, strings, integers, booleans, null).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <ostream>
 #include <string>
@@ -18,6 +19,17 @@ namespace npyguard::cli {
 // belong to a well-formed UTF-8 sequence becomes \ufffd, so the result is valid UTF-8 whatever
 // the input.
 void append_json_string(std::string& out, std::string_view text);
+
+// Length of the well-formed UTF-8 sequence starting at text[pos] (a byte >= 0x80), or 0 when the
+// bytes there are not one (Unicode 15 table 3-7: no overlong forms, surrogates, or code points
+// above U+10FFFF).
+size_t utf8_sequence_length(std::string_view text, size_t pos);
+
+// True when `text` is well-formed UTF-8 (so append_json_string replaced nothing in it).
+bool is_valid_utf8(std::string_view text) noexcept;
+
+// Two lower-case hex digits per byte: "\xff/a" -> "ff2f61".
+std::string hex_bytes(std::string_view bytes);
 
 // Builds one JSON value, inserting commas and colons itself. Callers pair every begin_* with its
 // end_* and give every member of an object a key(); the writer does not diagnose misuse beyond
@@ -36,6 +48,9 @@ class JsonWriter {
   JsonWriter& integer(int64_t value);
   JsonWriter& boolean(bool value);
   JsonWriter& null();
+  // A complete value this program rendered earlier with another JsonWriter (kept as text so a
+  // summary costs its bytes, not the structure it came from).
+  JsonWriter& raw(std::string_view json_value);
 
   // The text written so far (complete once every container is closed), or since the last
   // drain_to.

@@ -13,7 +13,7 @@ Three parts (standard library and NumPy only):
    make NumPy write format 3.0). Float data holds NaNs with non-default payloads (quiet and
    signalling, both signs), infinities, -0.0 and denormals; structure padding holds random bytes.
    Each array goes through np.save, then:
-     - `npyguard check --json` accepts it and reports NumPy's descr and shape;
+     - `npyguard check --json` accepts it and reports NumPy's descr (as JSON) and shape;
      - `npyguard sanitize IN OUT` writes OUT byte-identical to IN (np.save is already
        canonical), and np.load(OUT) equals the array bit for bit (raw bytes, so NaN payloads
        and padding count);
@@ -32,7 +32,8 @@ Three parts (standard library and NumPy only):
    `npyguard check --json` and np.load(allow_pickle=False), the latter in a child process with
    an address-space limit. Rules:
      (a) a file npyguard accepts must load in NumPy with the same descr
-         (repr of np.lib.format.dtype_to_descr) and shape, per member for archives;
+         (np.lib.format.dtype_to_descr, as JSON: docs/json-output.md) and shape, per member
+         for archives;
      (b) a file NumPy loads but npyguard refuses must be refused with an error name in
          ALLOWED_STRICTNESS, each tied to the SECURITY.md rule it implements;
      (c) variants that SECURITY.md's grammar promises to accept (MUST_ACCEPT) must be accepted.
@@ -237,8 +238,28 @@ def remove(*paths):
 
 
 def descr_repr(dtype):
-    """The descr as the header spells it, which is how npyguard's JSON reports it."""
+    """The descr as the header spells it."""
     return repr(np.lib.format.dtype_to_descr(dtype))
+
+
+def descr_json(dtype):
+    """NumPy's descr the way npyguard's JSON gives it (docs/json-output.md): tuples and lists
+    become arrays, a bytes title {"bytes_hex": ...}."""
+    def title(value):
+        return {"bytes_hex": value.hex()} if isinstance(value, bytes) else value
+
+    def typ(value):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, tuple):  # (type, shape): a subarray level
+            return [typ(value[0]), list(value[1])]
+        return [entry(e) for e in value]
+
+    def entry(e):
+        name = [title(e[0][0]), e[0][1]] if isinstance(e[0], tuple) else e[0]
+        return [name, typ(e[1])] + ([list(e[2])] if len(e) == 3 else [])
+
+    return typ(np.lib.format.dtype_to_descr(dtype))
 
 
 def leaves(arr, path=""):
@@ -570,7 +591,7 @@ class Context:
 
 
 def check_agrees(ctx, case, path, expected):
-    """`npyguard check --json` accepts path and reports each array's descr and shape.
+    """`npyguard check --json` accepts path and reports each array's descr (as JSON) and shape.
     `expected` maps npz key (None for .npy) to the array."""
     verdict, doc = ctx.ng.check(path)
     if verdict != "ok":
@@ -588,7 +609,7 @@ def check_agrees(ctx, case, path, expected):
     ok = True
     for key, arr in expected.items():
         info = reported[key]
-        if info.get("descr") != descr_repr(arr.dtype) or info.get("shape") != list(arr.shape):
+        if info.get("descr") != descr_json(arr.dtype) or info.get("shape") != list(arr.shape):
             ctx.report.fail(case, f"check reports {key or ''} descr={info.get('descr')} "
                                   f"shape={info.get('shape')}, NumPy wrote {array_summary(arr)}",
                             [path])
@@ -1106,7 +1127,8 @@ def numpy_verdict(path):
             canonical = hashlib.sha256(saved_bytes(value)).hexdigest()
         except Exception as e:  # noqa: BLE001
             canonical = f"np.save failed: {type(e).__name__}"
-        result[key] = {"descr": descr_repr(value.dtype), "shape": list(value.shape),
+        result[key] = {"descr": descr_repr(value.dtype), "descr_json": descr_json(value.dtype),
+                       "shape": list(value.shape),
                        "canonical": canonical}
     return {"ok": True, "members": result}
 
@@ -1171,7 +1193,8 @@ def judge(name, ng_verdict, ng_doc, np_verdict, must_accept):
             return "FAIL", f"rule (a): keys {sorted(ours)} != NumPy's {sorted(theirs)}"
         for key, info in ours.items():
             want = theirs[key]
-            if info.get("descr") != want.get("descr") or info.get("shape") != want.get("shape"):
+            if info.get("descr") != want.get("descr_json") or \
+                    info.get("shape") != want.get("shape"):
                 return "FAIL", (f"rule (a): {key or 'array'}: npyguard descr={info.get('descr')}"
                                 f" shape={info.get('shape')}, NumPy descr={want.get('descr')} "
                                 f"shape={want.get('shape')}")
