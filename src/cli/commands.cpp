@@ -1157,7 +1157,11 @@ void print_npy_description(std::ostream& out, const NpyInfo& info) {
   print_labeled(out, "format",
                 version_text(info) + " (header " + std::to_string(info.header_length) +
                     " bytes, data at offset " + std::to_string(info.payload_offset) + ")");
-  print_labeled(out, "descr", printable(info.descr()));
+  // The plain type string, as --json gives it; a record keeps NumPy's list form, which a person
+  // can paste into np.dtype().
+  print_labeled(out, "descr", printable(info.dtype.kind == DTypeKind::Structured
+                                            ? info.descr()
+                                            : info.dtype.type_string()));
   print_labeled(out, "dtype", dtype_summary(info.dtype));
   print_labeled(out, "shape", shape_text(info.shape));
   print_labeled(out, "order", info.fortran_order ? "Fortran" : "C");
