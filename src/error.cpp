@@ -217,12 +217,11 @@ constexpr std::array kErrorTable = {
               "the members' headers add up to more than max_total_header_bytes"},
     ErrorInfo{ErrorCode::StreamedArchiveTooLarge, "streamed_archive_too_large",
               C::LimitExceeded, "the archive on standard input (or another stream) is longer "
-              "than max_streamed_archive_bytes; pass it as a file, or raise --max-stdin-bytes"},
+              "than max_streamed_archive_bytes"},
     ErrorInfo{ErrorCode::ArchiveAmplificationExceeded, "archive_amplification_exceeded",
               C::LimitExceeded, "the archive would inflate to more than max_amplification_factor "
               "times its own size and more than amplification_floor_bytes (a decompression "
-              "bomb, or data that compresses unusually well); if it is trusted, raise "
-              "--max-amplification or --amplification-floor"},
+              "bomb, or data that compresses unusually well)"},
 
     ErrorInfo{ErrorCode::IoOpenFailed, "io_open_failed", C::Io, "the input could not be opened",
               kNoOffset},
@@ -241,9 +240,9 @@ constexpr std::array kErrorTable = {
               "completed; nothing was written to the target (start a new writer)",
               kNoOffset},
     ErrorInfo{ErrorCode::OutputRejected, "output_rejected", C::LimitExceeded,
-              "the canonical output would be refused under the same limits (a header "
-              "written the way NumPy writes it can be longer than the input's); nothing "
-              "was written to the target",
+              "the canonical output would be refused under the same limits (its headers are "
+              "written the way NumPy writes them, and its members may compress better than "
+              "the input's); nothing was written to the target",
               kNoOffset},
 
     ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)",

@@ -54,6 +54,24 @@ constexpr unsigned char kDelete = 0x7F;
 
 }  // namespace
 
+namespace {
+
+// Well-formed UTF-8 that a terminal still acts on: the C1 controls U+0080..U+009F (U+009B is
+// an 8-bit CSI, which starts a colour or cursor sequence) and the bidirectional embeddings,
+// overrides and isolates U+202A..U+202E and U+2066..U+2069, which reorder what follows them
+// on the line ("Trojan Source").
+bool is_terminal_control(std::string_view sequence) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(sequence[i]); };
+  if (sequence.size() == 2) return byte(0) == 0xC2 && byte(1) <= 0x9F;
+  if (sequence.size() == 3 && byte(0) == 0xE2) {
+    return (byte(1) == 0x80 && byte(2) >= 0xAA && byte(2) <= 0xAE) ||
+           (byte(1) == 0x81 && byte(2) >= 0xA6 && byte(2) <= 0xA9);
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string printable(std::string_view text) {
   constexpr std::string_view kHex = "0123456789abcdef";
   std::string out;
@@ -68,6 +86,13 @@ std::string printable(std::string_view text) {
       out += kHex[byte >> 4];
       out += kHex[byte & 0xFu];
       ++pos;
+    } else if (is_terminal_control(text.substr(pos, length))) {
+      for (const char c : text.substr(pos, length)) {
+        out += "\\x";
+        out += kHex[static_cast<unsigned char>(c) >> 4];
+        out += kHex[static_cast<unsigned char>(c) & 0xFu];
+      }
+      pos += length;
     } else {
       out += text.substr(pos, length);
       pos += length;
@@ -560,10 +585,13 @@ CheckedInput check_fifo(const std::string& path, const Limits& limits, MemberDet
   return check_stream(fifo.get(), limits, detail, progress);
 }
 
+// `streams_allowed`: the input was named on the command line, so a FIFO is read as a stream;
+// otherwise (a walk, a list) only regular files are read, and a FIFO is refused without being
+// opened for blocking reads.
 CheckedInput check_input(const std::string& input, const Limits& limits, MemberDetail detail,
-                         Progress* progress = nullptr) {
+                         bool streams_allowed, Progress* progress = nullptr) {
   if (input == kStdinName) return check_stream(0, limits, detail, progress);
-  if (is_fifo(input)) return check_fifo(input, limits, detail, progress);
+  if (streams_allowed && is_fifo(input)) return check_fifo(input, limits, detail, progress);
   CheckedInput result;
   // The .npy reader first: most inputs are .npy files, and then one open() serves. Only a
   // failure needs the sniff, to tell an archive (no .npy magic) from a broken .npy.
@@ -776,6 +804,10 @@ const char* hint_for(const Error& error, Command command, const Options& options
       return "--max-ratio N raises max_compression_ratio";
     case ErrorCode::TotalHeaderTooLarge:
       return "--max-total-header-bytes SIZE raises max_total_header_bytes";
+    case ErrorCode::ArchiveAmplificationExceeded:
+      return "--max-amplification N or --amplification-floor SIZE raise the budget";
+    case ErrorCode::StreamedArchiveTooLarge:
+      return "--max-stdin-bytes SIZE raises the limit, or pass the archive as a file";
     case ErrorCode::DirectoryTooLarge:
       return "--max-members N or --max-member-name-bytes N raise the directory's budget";
     case ErrorCode::IoNotRegularFile: {
@@ -1257,10 +1289,11 @@ int print_check_verdict(const std::string& input, const Options& options, Consol
 // Validates one input and prints its verdict; returns its exit code. `progress` (may be null) is
 // told what was examined; with `hold_terminal` (console is the terminal, not a buffer) it is also
 // kept off the terminal while the verdict is printed.
-int check_one(const std::string& input, const Options& options, Console& console,
+int check_one(const ListedInput& listed, const Options& options, Console& console,
               Progress* progress, bool hold_terminal) {
+  const std::string& input = listed.path;
   const CheckedInput checked =
-      check_input(input, options.limits, MemberDetail::Summary, progress);
+      check_input(input, options.limits, MemberDetail::Summary, listed.streams_allowed, progress);
   std::unique_lock<std::mutex> hold;
   if (progress != nullptr) {
     if (checked.npy) {
@@ -1296,22 +1329,27 @@ struct Tally {
   }
 };
 
+// Printed for an input whose check ran out of memory in a job thread. Its name is not printed:
+// formatting it could need the memory that just ran out.
+constexpr const char* kOutOfMemoryVerdict = "npyguard: internal error: out of memory\n";
+
 // One input's printed verdict, produced on a worker and printed in input order.
 struct Verdict {
   std::string out;
   std::string err;
   int exit_code = kExitOk;
   bool done = false;
+  bool out_of_memory = false;  // the check threw: print kOutOfMemoryVerdict instead
 };
 
-void check_sequential(const std::vector<std::string>& inputs, const Options& options,
+void check_sequential(const std::vector<ListedInput>& inputs, const Options& options,
                       Console& console, Progress* progress, Tally& tally) {
-  for (const std::string& input : inputs) {
+  for (const ListedInput& input : inputs) {
     tally.count(check_one(input, options, console, progress, /*hold_terminal=*/true));
   }
 }
 
-void check_parallel(const std::vector<std::string>& inputs, const Options& options,
+void check_parallel(const std::vector<ListedInput>& inputs, const Options& options,
                     Console& console, unsigned jobs, Progress* progress, Tally& tally) {
   std::vector<Verdict> verdicts(inputs.size());
   std::mutex mutex;
@@ -1322,11 +1360,24 @@ void check_parallel(const std::vector<std::string>& inputs, const Options& optio
   // finished one after it. No thread ever waits for another, except for the lock.
   auto work = [&] {
     for (size_t i = next++; i < inputs.size(); i = next++) {
-      std::ostringstream out, err;
-      Console buffered{out, err};
-      const int code = check_one(inputs[i], options, buffered, progress, /*hold_terminal=*/false);
+      Verdict verdict;
+      try {
+        std::ostringstream out, err;
+        Console buffered{out, err};
+        verdict.exit_code =
+            check_one(inputs[i], options, buffered, progress, /*hold_terminal=*/false);
+        verdict.out = out.str();
+        verdict.err = err.str();
+      } catch (...) {
+        // Memory ran out while checking or printing: an exception leaving a job thread would
+        // terminate the process, so it becomes this input's verdict (exit 2, like main's).
+        verdict = Verdict{};
+        verdict.exit_code = kExitUsage;
+        verdict.out_of_memory = true;
+      }
+      verdict.done = true;
       const std::lock_guard<std::mutex> lock(mutex);
-      verdicts[i] = Verdict{out.str(), err.str(), code, true};
+      verdicts[i] = std::move(verdict);
       if (i != frontier) continue;
       std::unique_lock<std::mutex> hold;
       if (progress != nullptr) hold = progress->hold();
@@ -1336,9 +1387,10 @@ void check_parallel(const std::vector<std::string>& inputs, const Options& optio
         // Standard output stays buffered (a write per file under the lock would serialise the
         // jobs); it is flushed only before an error line, so the two streams interleave as in
         // a sequential run.
-        if (!printed.err.empty()) {
+        if (!printed.err.empty() || printed.out_of_memory) {
           console.out.flush();
-          console.err << printed.err;
+          console.err << (printed.out_of_memory ? std::string_view(kOutOfMemoryVerdict)
+                                                : std::string_view(printed.err));
         }
         tally.count(printed.exit_code);
       }
@@ -1382,18 +1434,17 @@ std::string skipped_text(const SkippedFiles& skipped) {
   return "; " + std::to_string(skipped.total()) + " skipped (" + reasons + ")";
 }
 
-// "; 1 directory or list could not be read", or empty.
+// "; 1 path could not be read" (a directory, an entry of one, or a list), or empty.
 std::string unreadable_text(uint64_t unreadable) {
   if (unreadable == 0) return {};
-  return "; " + std::to_string(unreadable) +
-         (unreadable == 1 ? " directory or list" : " directories or lists") + " could not be read";
+  return "; " + count_text(unreadable, "path") + " could not be read";
 }
 
 }  // namespace
 
 int run_check(const Options& options, Console& console) {
   const InputList list = gather_inputs(options, console);
-  const std::vector<std::string>& inputs = list.paths;
+  const std::vector<ListedInput>& inputs = list.inputs;
   Tally tally;
   {
     const ProgressMode mode =
@@ -1431,7 +1482,8 @@ int run_check(const Options& options, Console& console) {
 int run_inspect(const Options& options, Console& console) {
   // main.cpp guarantees exactly one input.
   const std::string& input = options.inputs.front();
-  const CheckedInput checked = check_input(input, options.limits, MemberDetail::Full);
+  const CheckedInput checked =
+      check_input(input, options.limits, MemberDetail::Full, /*streams_allowed=*/true);
   if (!checked.ok()) return report_failure(options, console, Command::Inspect, input, checked);
   if (options.json) {
     JsonWriter json;
@@ -1571,8 +1623,13 @@ class StdoutStaging {
 
   std::string path() const { return dir_ + "/out"; }
 
-  Status copy_to_stdout() const {
+  // Copies the staged output to standard output. The file and its directory are removed first
+  // (the open descriptor keeps the data), so nothing is left behind however the copy ends.
+  Status copy_to_stdout() {
     const int fd = ::open(path().c_str(), O_RDONLY | O_CLOEXEC);
+    ::unlink(path().c_str());
+    ::rmdir(dir_.c_str());
+    dir_.clear();
     if (fd < 0) return cli_error(ErrorCode::IoOpenFailed, 0, "could not reopen the staged output");
     std::vector<std::byte> chunk;
     Status status = ok_status();

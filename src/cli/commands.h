@@ -60,8 +60,9 @@ struct Console {
 
 // Text for humans: control bytes (from a hostile field name, an odd path or argv) are shown as
 // \xNN so they cannot move the cursor, recolour the terminal or forge extra output lines, and so
-// is every byte that is not part of well-formed UTF-8. Other bytes, including UTF-8, pass
-// through.
+// is every byte that is not part of well-formed UTF-8, and every byte of a C1 control or a
+// bidirectional override (U+0080..U+009F, U+202A..U+202E, U+2066..U+2069). Other bytes,
+// including the rest of UTF-8, pass through.
 std::string printable(std::string_view text);
 
 // True when `pattern` compiles as an RE2 member-name pattern (for --member-pattern).

@@ -26,15 +26,24 @@ struct SkippedFiles {
   }
 };
 
+// One path to check.
+struct ListedInput {
+  std::string path;
+  // Named on the command line: a FIFO there is read as a stream (it was asked for). A path a
+  // walk found or a list named is checked only as a regular file, so a FIFO (even one swapped
+  // in after the walk) can never block the run.
+  bool streams_allowed = false;
+};
+
 struct InputList {
-  std::vector<std::string> paths;  // to check, in order
+  std::vector<ListedInput> inputs;  // to check, in order
   SkippedFiles skipped;
   // Directories or list files that could not be read: the run cannot pass.
   uint64_t unreadable = 0;
 };
 
-// Collects the inputs of a check run. Problems reading a directory or a list are reported on
-// console.err as "npyguard: PATH: reason" and counted in `unreadable`.
+// Collects the inputs of a check run. Problems reading a directory, an entry of one, or a list
+// are reported on console.err as "npyguard: PATH: reason" and counted in `unreadable`.
 InputList gather_inputs(const Options& options, Console& console);
 
 }  // namespace npyguard::cli

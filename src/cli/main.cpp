@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <csignal>
 #include <cstdint>
 #include <exception>
 #include <iostream>
@@ -75,7 +76,8 @@ constexpr std::string_view kLimitOptionsHelp =
     "  --max-total-header-bytes N[K|M|G|T]\n"
     "                          largest sum of member header lengths accepted (default 8M)\n"
     "  --max-stdin-bytes N[K|M|G|T]\n"
-    "                          longest archive read from standard input (default 1G)\n"
+    "                          longest archive read from standard input or a FIFO\n"
+    "                          (default 1G)\n"
     "  --max-ratio N           largest uncompressed/compressed ratio of a deflate member\n"
     "                          (default 1100)\n"
     "  --max-amplification N   largest sum of uncompressed member sizes, as a multiple of\n"
@@ -108,7 +110,8 @@ constexpr std::string_view kCheckUsage =
     "\n"
     "Options:\n"
     "  --json        print one JSON object per file, one per line (JSON Lines)\n"
-    "  -q, --quiet   print nothing for accepted files, and no progress line\n"
+    "  -q, --quiet   print nothing for accepted files, and no progress line unless\n"
+    "                --progress is given\n"
     "  -r, --recursive\n"
     "                check every regular file below each directory FILE, in sorted order.\n"
     "                Symbolic links to files are checked as the file they point to; links\n"
@@ -630,6 +633,9 @@ int run(const std::vector<std::string_view>& args) {
 
 int main(int argc, char** argv) {
   namespace cli = npyguard::cli;
+  // A reader that goes away (| head) makes writes fail with EPIPE instead of killing the process,
+  // so a write failure is reported and temporary files are removed on the way out.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     std::vector<std::string_view> args;
     for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);

@@ -99,11 +99,16 @@ void Progress::erase_locked() {
 }
 
 void Progress::tick() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  if (stop_signal_.wait_for(lock, first_delay_, [this] { return stopping_; })) return;
-  while (true) {
-    draw_locked();
-    if (stop_signal_.wait_for(lock, period_, [this] { return stopping_; })) return;
+  // A thread function must not throw (that terminates the process); without memory for the
+  // line there is simply no more progress.
+  try {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stop_signal_.wait_for(lock, first_delay_, [this] { return stopping_; })) return;
+    while (true) {
+      draw_locked();
+      if (stop_signal_.wait_for(lock, period_, [this] { return stopping_; })) return;
+    }
+  } catch (...) {
   }
 }
 

@@ -21,6 +21,11 @@ echo "--- an empty list checks nothing"
 run_check --files-from /dev/null
 echo "--- a list that cannot be read"
 run_check --files-from "$dir/missing.txt" samples/temperatures.npy
+echo "--- a FIFO in a list is refused unread, never waited on (no writer ever comes)"
+mkfifo "$dir/fifo"
+printf '%s\n' "$dir/fifo" samples/temperatures.npy | timeout 20 "$bin" check --files-from - 2>&1 |
+  sed "s|$dir|DIR|g"
+echo "status=${PIPESTATUS[1]}"
 echo "--- usage errors"
 run_check -0 samples/temperatures.npy
 printf 'x' | run_check --files-from - -
