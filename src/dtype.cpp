@@ -479,12 +479,7 @@ void append_descr(std::string& out, const DType& dtype);
 // "('<i4', (2,)), (3,)" (innermost level nearest the type, the outermost as the entry's shape).
 void append_field_type(std::string& out, const Field& field) {
   const std::span<const uint64_t> shape(field.shape);
-  std::span<const uint32_t> ranks(field.subarray_ranks);
-  // Levels that do not add up to the shape (a caller-built Field) are written as one level.
-  const bool nested = ranks.size() > 1 &&
-                      std::find(ranks.begin(), ranks.end(), 0u) == ranks.end() &&
-                      std::accumulate(ranks.begin(), ranks.end(), uint64_t{0}) == shape.size();
-  if (!nested) ranks = {};
+  const std::span<const uint32_t> ranks = field.subarray_levels();
   for (size_t i = 1; i < ranks.size(); ++i) out += '(';
   append_descr(out, field.dtype);
   size_t end = shape.size();
@@ -767,6 +762,14 @@ std::string DType::type_string() const {
     out += ']';
   }
   return out;
+}
+
+std::span<const uint32_t> Field::subarray_levels() const noexcept {
+  const std::span<const uint32_t> ranks(subarray_ranks);
+  const bool nested = ranks.size() > 1 &&
+                      std::find(ranks.begin(), ranks.end(), 0u) == ranks.end() &&
+                      std::accumulate(ranks.begin(), ranks.end(), uint64_t{0}) == shape.size();
+  return nested ? ranks : std::span<const uint32_t>();
 }
 
 std::string Field::title_repr() const {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,13 +112,17 @@ struct Field {
   // itself a subarray as ('a', ('<i4', (2,)), (3,)); NumPy reads that as a subarray of (3,)
   // subarrays of (2,) ints, which is `shape` (3, 2) of '<i4' here (outer dimensions first, the
   // same bytes in the same order) with ranks {1, 1}. Empty for a plain field or a single level.
-  // Only descr() reads it, to write the descr back exactly as NumPy does.
+  // Read through subarray_levels(), to write the descr back exactly as NumPy does.
   std::vector<uint32_t> subarray_ranks;
   TitleKind title_kind = TitleKind::String;  // meaningful only when title is set
 
   // The title as NumPy's header writes it (Python's repr): 'text', 1, b'text'; empty without
   // a title.
   std::string title_repr() const;
+  // subarray_ranks when they describe `shape` as nested levels (more than one level, none empty,
+  // adding up to its dimensions); empty otherwise, when the shape is written as one level (a
+  // caller-built Field whose ranks do not fit included).
+  std::span<const uint32_t> subarray_levels() const noexcept;
 
   friend bool operator==(const Field&, const Field&) = default;
 };

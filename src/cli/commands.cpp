@@ -334,12 +334,7 @@ void write_descr_json(JsonWriter& json, const DType& dtype);
 // pairs, innermost nearest the type (the way DType::descr() writes them back).
 void write_field_type_json(JsonWriter& json, const Field& field) {
   const std::span<const uint64_t> shape(field.shape);
-  std::span<const uint32_t> ranks(field.subarray_ranks);
-  // Levels that do not add up to the shape (a caller-built Field) are written as one level.
-  const bool nested = ranks.size() > 1 &&
-                      std::find(ranks.begin(), ranks.end(), 0u) == ranks.end() &&
-                      std::accumulate(ranks.begin(), ranks.end(), uint64_t{0}) == shape.size();
-  if (!nested) ranks = {};
+  const std::span<const uint32_t> ranks = field.subarray_levels();
   for (size_t i = 1; i < ranks.size(); ++i) json.begin_array();
   write_descr_json(json, field.dtype);
   size_t end = shape.size();
