@@ -11,16 +11,19 @@ if(NPYGUARD_WERROR)
   target_compile_options(npyguard_flags INTERFACE -Werror)
 endif()
 
+# Which standard library CMAKE_CXX_FLAGS select (-stdlib=libc++ in OSS-Fuzz and ClusterFuzzLite):
+# the hardening switch below and the RE2 check in CMakeLists.txt depend on it.
+include(CheckCXXSourceCompiles)
+check_cxx_source_compiles("#include <version>
+  #ifndef _LIBCPP_VERSION
+  #error not libc++
+  #endif
+  int main() {}" NPYGUARD_STDLIB_IS_LIBCXX)
+
 if(NPYGUARD_HARDENING)
   # Checked operator[] on span/vector/string: a logic slip becomes an abort, not a read past the end.
-  # The switch belongs to the standard library in use: _GLIBCXX_ASSERTIONS means nothing to libc++
-  # (OSS-Fuzz and ClusterFuzzLite build with libc++), whose switch changed between releases.
-  include(CheckCXXSourceCompiles)
-  check_cxx_source_compiles("#include <version>
-    #ifndef _LIBCPP_VERSION
-    #error not libc++
-    #endif
-    int main() {}" NPYGUARD_STDLIB_IS_LIBCXX)
+  # The switch belongs to the standard library in use: _GLIBCXX_ASSERTIONS means nothing to libc++,
+  # whose switch changed between releases.
   if(NPYGUARD_STDLIB_IS_LIBCXX)
     check_cxx_source_compiles("#include <version>
       #if _LIBCPP_VERSION < 180000
