@@ -140,13 +140,14 @@ for target in "${targets[@]}"; do
   else
     findings=$root/afl/$target
     rm -rf "$findings"
+    mkdir -p "$root/afl"
     # Container settings as in scripts/fuzz_ci.sh (see there).
     AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 \
     AFL_FAST_CAL=1 ASAN_OPTIONS=$afl_asan_options UBSAN_OPTIONS=$afl_ubsan_options \
       afl-fuzz -V "$seconds" -t 3000 -m none -G 65536 -x "$root/bin/afl/$target.dict" \
         -i "$corpus" -o "$findings" -- "$root/bin/afl/$target" > "$log" 2>&1 || verdict=FAILED
     stats=$findings/default/fuzzer_stats
-    afl_stat() { awk -F' *: *' -v key="$1" '$1 == key {print $2}' "$stats" 2>/dev/null; }
+    afl_stat() { awk -F' *: *' -v key="$1" '$1 == key {print $2}' "$stats" 2>/dev/null || true; }
     execs=$(afl_stat execs_done)
     rate=$(afl_stat execs_per_sec)
     own="edges: $(afl_stat edges_found) ($(afl_stat bitmap_cvg) of the map)"
@@ -161,7 +162,8 @@ for target in "${targets[@]}"; do
   [[ $verdict == ok ]] || status=1
   echo "$verdict: $target ($engine): ${seconds}s, $execs executions, $rate exec/s, $own;" \
        "merged corpus $(ls "$corpus" | wc -l) files, cov $(corpus_coverage "$target" "$corpus") (log: $log)"
-  [[ $verdict == ok ]] || grep -E 'ERROR|SUMMARY|Test unit written|PROGRAM ABORT' "$log" | head -n 20
+  [[ $verdict == ok ]] || grep -E 'ERROR|SUMMARY|Test unit written|PROGRAM ABORT' "$log" \
+    | sed 's/\x1b\[[0-9;]*m//g' | head -n 20
 done
 ls "$root/artifacts" 2>/dev/null | sed 's/^/artifact: /'
 exit $status

@@ -131,7 +131,8 @@ run_afl_target() {
 }
 
 afl_stat() {  # afl_stat TARGET KEY: one value from afl-fuzz's fuzzer_stats
-  awk -F' *: *' -v key="$2" '$1 == key {print $2}' "$root/afl/$1/default/fuzzer_stats" 2>/dev/null
+  awk -F' *: *' -v key="$2" '$1 == key {print $2}' "$root/afl/$1/default/fuzzer_stats" 2>/dev/null \
+    || true
 }
 
 report_failure() {
