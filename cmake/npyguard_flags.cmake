@@ -11,9 +11,47 @@ if(NPYGUARD_WERROR)
   target_compile_options(npyguard_flags INTERFACE -Werror)
 endif()
 
+# Which standard library CMAKE_CXX_FLAGS select (-stdlib=libc++ in OSS-Fuzz and ClusterFuzzLite):
+# the hardening switch below and the RE2 check in CMakeLists.txt depend on it.
+include(CheckCXXSourceCompiles)
+check_cxx_source_compiles("#include <version>
+  #ifndef _LIBCPP_VERSION
+  #error not libc++
+  #endif
+  int main() {}" NPYGUARD_STDLIB_IS_LIBCXX)
+
 if(NPYGUARD_HARDENING)
   # Checked operator[] on span/vector/string: a logic slip becomes an abort, not a read past the end.
-  target_compile_definitions(npyguard_flags INTERFACE _GLIBCXX_ASSERTIONS)
+  # The switch belongs to the standard library in use: _GLIBCXX_ASSERTIONS means nothing to libc++,
+  # whose switch changed between releases.
+  if(NPYGUARD_STDLIB_IS_LIBCXX)
+    check_cxx_source_compiles("#include <version>
+      #if _LIBCPP_VERSION < 180000
+      #error before libc++ 18
+      #endif
+      int main() {}" NPYGUARD_LIBCXX_18)
+    check_cxx_source_compiles("#include <version>
+      #if _LIBCPP_VERSION < 150000
+      #error before libc++ 15
+      #endif
+      int main() {}" NPYGUARD_LIBCXX_15)
+    if(NPYGUARD_LIBCXX_18)
+      # libc++ 18+: the hardening modes; "extensive" checks every bounds precondition and, unlike
+      # "debug", keeps the ABI.
+      set(_npyguard_libcxx_hardening _LIBCPP_HARDENING_MODE=_LIBCPP_HARDENING_MODE_EXTENSIVE)
+    elseif(NPYGUARD_LIBCXX_15)
+      # libc++ 15-17: one assertion switch (deprecated in 17 in favour of the modes above).
+      set(_npyguard_libcxx_hardening _LIBCPP_ENABLE_ASSERTIONS=1)
+    else()
+      # libc++ 14 (Debian 12's libc++-14-dev) knows neither: its basic assertions (span and vector
+      # operator[] among them, no iterator debugging, no ABI change) are _LIBCPP_DEBUG=0.
+      # Verified: an out-of-range span index aborts with "span<T>[] index out of bounds".
+      set(_npyguard_libcxx_hardening _LIBCPP_DEBUG=0)
+    endif()
+    target_compile_definitions(npyguard_flags INTERFACE ${_npyguard_libcxx_hardening})
+  else()
+    target_compile_definitions(npyguard_flags INTERFACE _GLIBCXX_ASSERTIONS)
+  endif()
   target_compile_options(npyguard_flags INTERFACE -fstack-protector-strong)
 endif()
 
@@ -34,7 +72,13 @@ if(NPYGUARD_SANITIZE)
   target_link_options(npyguard_flags INTERFACE ${_npyguard_san})
 endif()
 
-if(NPYGUARD_BUILD_FUZZERS)
-  # Coverage instrumentation for the library; the fuzzer runtime links only into fuzz targets.
-  target_compile_options(npyguard_flags INTERFACE -fsanitize=fuzzer-no-link)
+# Coverage instrumentation for the library and the targets (the fuzzer runtime links only into fuzz
+# targets, through NPYGUARD_FUZZ_ENGINE). The default suits libFuzzer (the fuzz preset);
+# fuzz/build.sh empties it, because under the OSS-Fuzz contract the engine's $CFLAGS carry the
+# instrumentation it needs (afl-clang-fast instruments by itself and takes no libFuzzer flags).
+set(NPYGUARD_FUZZ_INSTRUMENT "-fsanitize=fuzzer-no-link" CACHE STRING
+    "Compile flags instrumenting the library and fuzz targets for the fuzzing engine")
+if(NPYGUARD_BUILD_FUZZERS AND NPYGUARD_FUZZ_INSTRUMENT)
+  separate_arguments(_npyguard_fuzz_instrument UNIX_COMMAND "${NPYGUARD_FUZZ_INSTRUMENT}")
+  target_compile_options(npyguard_flags INTERFACE ${_npyguard_fuzz_instrument})
 endif()

@@ -35,11 +35,16 @@ if [[ -d "${SRC:-/nonexistent}/libdeflate" ]]; then
   [[ ${#cmake_extra[@]} -gt 0 ]] || cmake_extra+=(-DCMAKE_PREFIX_PATH="$work/deps")
 fi
 
-# CMAKE_BUILD_TYPE is empty: the engine's CXXFLAGS decide optimisation and sanitizers. The work
-# meter is on (it is with NPYGUARD_BUILD_FUZZERS anyway): every target checks its cost invariant.
+# CMAKE_BUILD_TYPE is empty: the engine's CXXFLAGS decide optimisation, sanitizers and coverage
+# instrumentation (so NPYGUARD_FUZZ_INSTRUMENT adds none: libFuzzer's CFLAGS carry
+# -fsanitize=fuzzer-no-link, afl-clang-fast instruments by itself). $LIB_FUZZING_ENGINE is a flag
+# (-fsanitize=fuzzer) or an archive's path (AFL++'s libAFLDriver.a). The work meter is on (it is
+# with NPYGUARD_BUILD_FUZZERS anyway): every target checks its cost invariant. Hardening stays on:
+# _GLIBCXX_ASSERTIONS under libstdc++, libc++'s assertion or hardening mode under libc++.
 cmake -S "$project_dir" -B "$work/npyguard-build" -DCMAKE_BUILD_TYPE= \
   -DCMAKE_CXX_COMPILER="$CXX" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DNPYGUARD_BUILD_FUZZERS=ON -DNPYGUARD_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DNPYGUARD_FUZZ_INSTRUMENT= \
   -DNPYGUARD_WORK_METER=ON \
   -DNPYGUARD_BUILD_TESTS=OFF -DNPYGUARD_BUILD_CLI=OFF -DNPYGUARD_INSTALL=OFF \
   -DNPYGUARD_WERROR=OFF "${cmake_extra[@]}"

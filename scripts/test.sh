@@ -2,7 +2,8 @@
 # Quick start, step 2 (and CI, through .ci/run): install what is missing, then build and run the
 # whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14, then build
 # the fuzz targets through fuzz/build.sh (as OSS-Fuzz/ClusterFuzzLite do) and fuzz each for a
-# bounded time (NPYGUARD_FUZZ_SECONDS per target, default 45). The run stops at the first failure.
+# bounded time with libFuzzer (NPYGUARD_FUZZ_SECONDS per target, default 45) and with AFL++
+# (NPYGUARD_AFL_SECONDS, default 45). The run stops at the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -21,6 +22,10 @@ done
 
 stage "fuzz: fuzz/build.sh with OSS-Fuzz variables, then ${NPYGUARD_FUZZ_SECONDS:-45} s per target"
 scripts/fuzz_ci.sh "${NPYGUARD_FUZZ_SECONDS:-45}"
+
+# The second engine: about 5 minutes on 2 cores (build and 4 rounds of two targets).
+stage "fuzz (AFL++): fuzz/build.sh as OSS-Fuzz's afl engine, then ${NPYGUARD_AFL_SECONDS:-45} s per target"
+scripts/fuzz_ci.sh --engine afl "${NPYGUARD_AFL_SECONDS:-45}"
 
 echo
 echo "all test stages passed in $((SECONDS - start)) s"
