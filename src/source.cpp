@@ -119,6 +119,18 @@ Result<size_t> PreadSource::read_some(std::span<std::byte> out) {
   return static_cast<size_t>(got);
 }
 
+Result<size_t> StreamSource::read_some(std::span<std::byte> out) {
+  NPYGUARD_ASSIGN_OR_RETURN(size_t got, in_.read(out));
+  if (got > out.size()) {
+    return Error{.code = ErrorCode::IoReadFailed,
+                 .detail = "the input stream reported {found} bytes read into a buffer of "
+                           "{expected}",
+                 .found = got,
+                 .bound = out.size()};
+  }
+  return got;
+}
+
 Status MemoryRandomAccess::read_at(uint64_t offset, std::span<std::byte> out) {
   if (offset > bytes_.size() || out.size() > bytes_.size() - offset) {
     return io_error(ErrorCode::IoReadFailed, offset, "read beyond the end of the input");

@@ -88,7 +88,9 @@ class PreadSource final : public SequentialSource {
 class StreamSource final : public SequentialSource {
  public:
   explicit StreamSource(InputStream& in) noexcept : in_(in) {}
-  Result<size_t> read_some(std::span<std::byte> out) override { return in_.read(out); }
+  // The caller's InputStream is not trusted to keep its contract: a count larger than `out`
+  // becomes an Io error here, before any caller indexes with it.
+  Result<size_t> read_some(std::span<std::byte> out) override;
   std::optional<uint64_t> total_size() const noexcept override { return std::nullopt; }
 
  private:

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <istream>
@@ -13,6 +14,7 @@
 #include <streambuf>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "npyguard/npy.h"
@@ -181,6 +183,55 @@ TEST_CASE("open failures and failing istreams are Io errors", "[source]") {
   REQUIRE_FALSE(thrown.ok());
   CHECK(thrown.error().code == ErrorCode::IoReadFailed);
   CHECK(std::string_view(thrown.error().detail) == "stream threw while reading");
+}
+
+namespace {
+
+// An InputStream that breaks its contract: it fills `out` honestly from `bytes`, then claims to
+// have stored `extra` bytes more than `out` holds.
+class OverreportingStream final : public InputStream {
+ public:
+  OverreportingStream(Bytes bytes, size_t extra) : bytes_(std::move(bytes)), extra_(extra) {}
+  Result<size_t> read(std::span<std::byte> out) override {
+    const size_t n = std::min(out.size(), bytes_.size() - consumed_);
+    std::copy_n(bytes_.begin() + static_cast<std::ptrdiff_t>(consumed_), n, out.begin());
+    consumed_ += n;
+    return out.size() + extra_;
+  }
+
+ private:
+  Bytes bytes_;
+  size_t extra_;
+  size_t consumed_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("a stream that reports more bytes than it was given room for is an Io error",
+          "[source]") {
+  const Bytes file = npy_file(simple_dict("'<u1'", "(4,)"), Bytes(4));
+  for (const size_t extra : {size_t{1}, size_t{4096}, SIZE_MAX - 64}) {
+    INFO("extra " << extra);
+    OverreportingStream stream(file, extra);
+    detail::StreamSource source(stream);
+    Bytes buffer(16);
+    const auto got = source.read_some(buffer);
+    REQUIRE_FALSE(got.ok());
+    CHECK(got.error().code == ErrorCode::IoReadFailed);
+    const auto facts = error_facts(got.error());
+    CHECK(facts.expected == uint64_t{16});
+    CHECK(facts.found == uint64_t{16} + extra);
+
+    // Through the public entry points the lie ends the read before any count is used.
+    OverreportingStream read_stream(file, extra);
+    const auto array = read_npy_stream(read_stream);
+    REQUIRE_FALSE(array.ok());
+    CHECK(array.error().code == ErrorCode::IoReadFailed);
+    OverreportingStream validate_stream(file, extra);
+    const auto info = validate_npy_stream(validate_stream);
+    REQUIRE_FALSE(info.ok());
+    CHECK(info.error().code == ErrorCode::IoReadFailed);
+  }
 }
 
 TEST_CASE("read_npy_file_into fills the caller's buffer, validated like a load", "[source]") {
