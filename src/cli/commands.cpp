@@ -173,12 +173,20 @@ InputFormat sniff_file(const std::string& path) {
   return format;
 }
 
+// A stream that claims more bytes than the buffer it was given holds (a broken InputStream):
+// an error, never a read past the buffer.
+Error over_reported_read(uint64_t offset) {
+  return cli_error(ErrorCode::IoReadFailed, offset,
+                   "the input stream reported more bytes read than its buffer holds");
+}
+
 // Fills `out` from `in` unless the input ends first; returns the bytes stored.
 Result<size_t> read_up_to(InputStream& in, std::span<std::byte> out) {
   size_t filled = 0;
   while (filled < out.size()) {
     NPYGUARD_ASSIGN_OR_RETURN(size_t got, in.read(out.subspan(filled)));
     if (got == 0) break;
+    if (got > out.size() - filled) return over_reported_read(filled);
     filled += got;
   }
   return filled;
@@ -281,6 +289,7 @@ Status spool_stream(std::span<const std::byte> prefix, InputStream& in, TempFile
   while (true) {
     NPYGUARD_ASSIGN_OR_RETURN(size_t got, in.read(chunk));
     if (got == 0) break;
+    if (got > chunk.size()) return over_reported_read(total);
     const auto bytes = std::span<const std::byte>(chunk).first(got);
     NPYGUARD_TRY(screen.feed(bytes));
     NPYGUARD_TRY(spool.write_all(bytes, total));
