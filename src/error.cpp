@@ -86,6 +86,8 @@ std::string_view category_name(ErrorCategory category) noexcept {
       return "io";
     case ErrorCategory::Internal:
       return "internal";
+    case ErrorCategory::Misuse:
+      return "misuse";
   }
   return "internal";
 }

@@ -30,6 +30,9 @@ enum class ErrorCategory : uint8_t {
   LimitExceeded,   // a configured limit or toggle refused it
   Io,              // the input could not be read
   Internal,        // a bug or resource exhaustion in npyguard itself
+  Misuse,          // the calling code asked for something wrong (a type, index, field or member
+                   // the data does not have, a buffer of the wrong size, inconsistent Limits or
+                   // member patterns, a writer used after it failed); never caused by input bytes
 };
 
 // Sentinel for Error::member when the error is not inside an npz member.
