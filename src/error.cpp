@@ -1,5 +1,6 @@
-// The single table behind error_name/error_message/error_category. Trust boundary: none. Adding a
-// code means adding a row here, a line in SECURITY.md and a test that produces it.
+// The single table behind error_name/error_message/error_category, expanded from
+// include/npyguard/error_codes.inc. Trust boundary: none. Adding a code means adding a row there,
+// a line in SECURITY.md, its pinned row in tests/test_error.cpp and a test that produces it.
 #include "npyguard/error.h"
 
 #include <string.h>  // strerror_r
@@ -13,242 +14,23 @@ namespace npyguard {
 namespace {
 
 // Whether an error's offset points into the input (see error_has_offset()).
-enum class OffsetMeaning : bool { None = false, InInput = true };
+enum class OffsetMeaning : bool { NoOffset = false, InInput = true };
 
 struct ErrorInfo {
   ErrorCode code;
   std::string_view name;
   ErrorCategory category;
   std::string_view message;
-  OffsetMeaning offset = OffsetMeaning::InInput;
+  OffsetMeaning offset;
 };
 
-constexpr OffsetMeaning kNoOffset = OffsetMeaning::None;
-
-using C = ErrorCategory;
-
+// One row per code, expanded from the same list as the enum itself (error_codes.inc), so a code
+// without its row cannot exist.
 constexpr std::array kErrorTable = {
-    ErrorInfo{ErrorCode::BadMagic, "bad_magic", C::Malformed,
-              "not a .npy file: the first six bytes are not \\x93NUMPY"},
-    ErrorInfo{ErrorCode::UnsupportedVersion, "unsupported_version", C::Unsupported,
-              "unsupported .npy format version (only 1.0, 2.0 and 3.0 exist)"},
-    ErrorInfo{ErrorCode::TruncatedPreamble, "truncated_preamble", C::Malformed,
-              "the file ends inside the magic, version or header length"},
-    ErrorInfo{ErrorCode::TruncatedHeader, "truncated_header", C::Malformed,
-              "the file ends before the header length it declares"},
-
-    ErrorInfo{ErrorCode::HeaderSyntax, "header_syntax", C::Malformed,
-              "the header is not a dict literal of the accepted grammar"},
-    ErrorInfo{ErrorCode::HeaderBadString, "header_bad_string", C::Malformed,
-              "malformed string literal in the header"},
-    ErrorInfo{ErrorCode::HeaderBadInteger, "header_bad_integer", C::Malformed,
-              "malformed integer in the header (only plain decimal digits are accepted)"},
-    ErrorInfo{ErrorCode::HeaderUnknownKey, "header_unknown_key", C::Malformed,
-              "the header has a key other than descr, fortran_order and shape"},
-    ErrorInfo{ErrorCode::HeaderMissingKey, "header_missing_key", C::Malformed,
-              "the header lacks one of descr, fortran_order and shape"},
-    ErrorInfo{ErrorCode::HeaderDuplicateKey, "header_duplicate_key", C::Malformed,
-              "a header key appears twice (readers disagree on which one wins)"},
-    ErrorInfo{ErrorCode::HeaderBadValue, "header_bad_value", C::Malformed,
-              "a header value has the wrong type"},
-    ErrorInfo{ErrorCode::NegativeDimension, "negative_dimension", C::Malformed,
-              "a dimension in the shape is negative"},
-    ErrorInfo{ErrorCode::HeaderNulByte, "header_nul_byte", C::Malformed,
-              "the header contains a NUL byte"},
-    ErrorInfo{ErrorCode::HeaderInvalidUtf8, "header_invalid_utf8", C::Malformed,
-              "a version 3.0 header is not valid UTF-8"},
-    ErrorInfo{ErrorCode::HeaderBadTerminator, "header_bad_terminator", C::Malformed,
-              "the header has a newline before its end (only the last byte may be one)"},
-    ErrorInfo{ErrorCode::HeaderTooDeep, "header_too_deep", C::LimitExceeded,
-              "the header nests brackets deeper than the parser allows"},
-    ErrorInfo{ErrorCode::HeaderNonAsciiOutsideString, "header_non_ascii", C::Malformed,
-              "a non-ASCII or control byte appears outside a string literal"},
-
-    ErrorInfo{ErrorCode::ObjectDtype, "object_dtype", C::PolicyRejected,
-              "object dtype: loading it would need pickle, which npyguard never does"},
-    ErrorInfo{ErrorCode::DtypeUnknownType, "dtype_unknown_type", C::Unsupported,
-              "unknown type code in the descr"},
-    ErrorInfo{ErrorCode::DtypeBadSize, "dtype_bad_size", C::Malformed,
-              "the descr gives a size that type does not have"},
-    ErrorInfo{ErrorCode::DtypeNonCanonical, "dtype_non_canonical", C::Unsupported,
-              "the descr is a NumPy alias or shorthand, not the canonical type string NumPy "
-              "writes (e.g. '<f8')"},
-    ErrorInfo{ErrorCode::DtypeBadByteOrder, "dtype_bad_byte_order", C::Malformed,
-              "the descr's byte order is missing, native ('='), or wrong for the type"},
-    ErrorInfo{ErrorCode::DtypeBadDatetimeUnit, "dtype_bad_datetime_unit", C::Malformed,
-              "malformed datetime64/timedelta64 unit"},
-    ErrorInfo{ErrorCode::DtypeItemsizeOverflow, "dtype_itemsize_overflow", C::Malformed,
-              "the item size of the dtype overflows"},
-    ErrorInfo{ErrorCode::DtypeDuplicateField, "dtype_duplicate_field", C::Malformed,
-              "two fields (or a field and a title) of a structured dtype share a name"},
-    ErrorInfo{ErrorCode::DtypeEmptyFieldName, "dtype_empty_field_name", C::Malformed,
-              "a structured field has an empty name but is not padding"},
-    ErrorInfo{ErrorCode::DtypeTopLevelSubarray, "dtype_top_level_subarray", C::Unsupported,
-              "a subarray descr at the top level (NumPy never writes one and folds it into the "
-              "shape)"},
-    ErrorInfo{ErrorCode::DtypeBadField, "dtype_bad_field", C::Malformed,
-              "a structured field is not a (name, descr) or (name, descr, shape) tuple"},
-
-    ErrorInfo{ErrorCode::PayloadTruncated, "payload_truncated", C::Malformed,
-              "the data ends before the size the header declares"},
-    ErrorInfo{ErrorCode::TrailingData, "trailing_data", C::Malformed,
-              "bytes follow the array data"},
-    ErrorInfo{ErrorCode::SizeOverflow, "size_overflow", C::Malformed,
-              "the shape times the item size overflows 64 bits"},
-    ErrorInfo{ErrorCode::InvalidBool, "invalid_bool", C::Malformed,
-              "a bool element holds a byte other than 0 or 1"},
-    ErrorInfo{ErrorCode::InvalidUnicode, "invalid_unicode", C::Malformed,
-              "a U string holds a surrogate or a code point above U+10FFFF"},
-    ErrorInfo{ErrorCode::TypeMismatch, "type_mismatch", C::Unsupported,
-              "the requested C++ type does not match the array's dtype and byte order", kNoOffset},
-    ErrorInfo{ErrorCode::IndexOutOfRange, "index_out_of_range", C::Unsupported,
-              "an index is outside the array's shape", kNoOffset},
-    ErrorInfo{ErrorCode::FieldNotFound, "field_not_found", C::Unsupported,
-              "the structured dtype has no field of that name", kNoOffset},
-    ErrorInfo{ErrorCode::UnalignedHeader, "unaligned_header", C::LimitExceeded,
-              "the data does not start on a 64-byte boundary (strict_alignment)"},
-    ErrorInfo{ErrorCode::ArraySizeMismatch, "array_size_mismatch", C::Unsupported,
-              "a caller's buffer is not the size the array needs (shape x itemsize)", kNoOffset},
-
-    ErrorInfo{ErrorCode::ZipNoEndRecord, "zip_no_end_record", C::Malformed,
-              "no end-of-central-directory record where a ZIP archive must have one"},
-    ErrorInfo{ErrorCode::ZipAmbiguousEndRecord, "zip_ambiguous_end_record", C::Malformed,
-              "more than one end-of-central-directory record (readers would disagree)"},
-    ErrorInfo{ErrorCode::ZipBadEndRecord, "zip_bad_end_record", C::Malformed,
-              "the end-of-central-directory record is inconsistent"},
-    ErrorInfo{ErrorCode::ZipMultiDisk, "zip_multi_disk", C::Unsupported,
-              "multi-disk (split) archives are not accepted"},
-    ErrorInfo{ErrorCode::ZipBadZip64, "zip_bad_zip64", C::Malformed,
-              "the ZIP64 end record or locator is missing, truncated or disagrees with the "
-              "32-bit record"},
-    ErrorInfo{ErrorCode::ZipDirectoryOutOfBounds, "zip_directory_out_of_bounds", C::Malformed,
-              "the central directory lies outside the archive or not right before its end "
-              "record"},
-    ErrorInfo{ErrorCode::ZipEntryCountMismatch, "zip_entry_count_mismatch", C::Malformed,
-              "the entry count disagrees with the entries in the central directory"},
-    ErrorInfo{ErrorCode::ZipBadCentralEntry, "zip_bad_central_entry", C::Malformed,
-              "malformed central directory entry"},
-    ErrorInfo{ErrorCode::ZipBadExtraField, "zip_bad_extra_field", C::Malformed,
-              "malformed or truncated extra field (ZIP64 information)"},
-    ErrorInfo{ErrorCode::ZipLocalHeaderMismatch, "zip_local_header_mismatch", C::Malformed,
-              "the local header disagrees with the central directory (archive smuggling)"},
-    ErrorInfo{ErrorCode::ZipBadLocalHeader, "zip_bad_local_header", C::Malformed,
-              "malformed local file header, or one pointing outside the archive"},
-    ErrorInfo{ErrorCode::ZipBadDataDescriptor, "zip_bad_data_descriptor", C::Malformed,
-              "the data descriptor is missing or disagrees with the central directory"},
-    ErrorInfo{ErrorCode::ZipEncrypted, "zip_encrypted", C::Unsupported,
-              "encrypted archive members are not accepted"},
-    ErrorInfo{ErrorCode::ZipUnsupportedMethod, "zip_unsupported_method", C::Unsupported,
-              "compression method other than stored (0) or deflate (8)"},
-    ErrorInfo{ErrorCode::ZipDuplicateName, "zip_duplicate_name", C::Malformed,
-              "two members share a name, or collide once '.npy' is stripped"},
-    ErrorInfo{ErrorCode::ZipOverlappingEntries, "zip_overlapping_entries", C::Malformed,
-              "member byte ranges overlap each other or the central directory (zip bomb)"},
-    ErrorInfo{ErrorCode::ZipUnsafeName, "zip_unsafe_name", C::PolicyRejected,
-              "unsafe member name (empty, absolute, '..', backslash, NUL or control "
-              "characters, or not valid UTF-8)"},
-    ErrorInfo{ErrorCode::ZipNotNpyMember, "zip_not_npy_member", C::PolicyRejected,
-              "a member whose name does not end in .npy (NumPy would hand back raw bytes)"},
-    ErrorInfo{ErrorCode::ZipMemberNotFound, "zip_member_not_found", C::Unsupported,
-              "no member of that name", kNoOffset},
-    ErrorInfo{ErrorCode::ZipMemberNameRejected, "zip_member_name_rejected", C::PolicyRejected,
-              "a member name does not match the allowed member patterns"},
-    ErrorInfo{ErrorCode::ZipUnknownFlags, "zip_unknown_flags", C::Unsupported,
-              "unknown or reserved general-purpose flag bits"},
-    ErrorInfo{ErrorCode::ZipVersionTooNew, "zip_version_too_new", C::Unsupported,
-              "the entry needs a ZIP version above 4.5 to extract"},
-    ErrorInfo{ErrorCode::ZipPrependedData, "zip_prepended_data", C::Malformed,
-              "bytes before the first local header (self-extractor or polyglot)"},
-    ErrorInfo{ErrorCode::ZipUnaccountedBytes, "zip_unaccounted_bytes", C::Malformed,
-              "bytes between members that belong to no member"},
-    ErrorInfo{ErrorCode::ZipStoredSizeMismatch, "zip_stored_size_mismatch", C::Malformed,
-              "a stored member's compressed and uncompressed sizes differ"},
-    ErrorInfo{ErrorCode::ZipMemberSizeMismatch, "zip_member_size_mismatch", C::Malformed,
-              "a member's size differs from what its own .npy header declares"},
-    ErrorInfo{ErrorCode::ZipBadMemberPattern, "zip_bad_member_pattern", C::Internal,
-              "a member-name pattern is not a valid RE2 regular expression", kNoOffset},
-    ErrorInfo{ErrorCode::ZipKeyShadowsMember, "zip_key_shadows_member", C::Malformed,
-              "a member's key is another member's full name, so NumPy would load a different "
-              "member under that key"},
-
-    ErrorInfo{ErrorCode::InflateCorrupt, "inflate_corrupt", C::Malformed,
-              "the deflate data is corrupt"},
-    ErrorInfo{ErrorCode::InflateTruncated, "inflate_truncated", C::Malformed,
-              "the deflate data ends before the member does"},
-    ErrorInfo{ErrorCode::InflateOverrun, "inflate_overrun", C::Malformed,
-              "the member inflates to more, or consumes other, bytes than its sizes declare"},
-    ErrorInfo{ErrorCode::CrcMismatch, "crc_mismatch", C::Malformed,
-              "the member's CRC-32 does not match its data"},
-
-    ErrorInfo{ErrorCode::HeaderTooLarge, "header_too_large", C::LimitExceeded,
-              "the header is longer than max_header_bytes or max_header_chars"},
-    ErrorInfo{ErrorCode::TooManyDimensions, "too_many_dimensions", C::LimitExceeded,
-              "the shape has more dimensions than max_ndim"},
-    ErrorInfo{ErrorCode::ArrayTooLarge, "array_too_large", C::LimitExceeded,
-              "the array is larger than max_array_bytes"},
-    ErrorInfo{ErrorCode::DtypeTooDeep, "dtype_too_deep", C::LimitExceeded,
-              "the structured dtype nests deeper than max_dtype_depth"},
-    ErrorInfo{ErrorCode::TooManyFields, "too_many_fields", C::LimitExceeded,
-              "the structured dtype has more fields than max_fields"},
-    ErrorInfo{ErrorCode::DimensionTooManyDigits, "dimension_too_many_digits", C::LimitExceeded,
-              "a dimension has more digits than max_dim_digits"},
-    ErrorInfo{ErrorCode::FortranOrderNotAllowed, "fortran_order_not_allowed", C::LimitExceeded,
-              "Fortran-ordered data is not allowed by the limits"},
-    ErrorInfo{ErrorCode::BigEndianNotAllowed, "big_endian_not_allowed", C::LimitExceeded,
-              "big-endian data is not allowed by the limits"},
-    ErrorInfo{ErrorCode::StructuredNotAllowed, "structured_not_allowed", C::LimitExceeded,
-              "structured dtypes are not allowed by the limits"},
-    ErrorInfo{ErrorCode::InvalidLimits, "invalid_limits", C::Internal,
-              "the Limits passed in are inconsistent", kNoOffset},
-
-    ErrorInfo{ErrorCode::TooManyMembers, "too_many_members", C::LimitExceeded,
-              "the archive has more members than max_members"},
-    ErrorInfo{ErrorCode::MemberNameTooLong, "member_name_too_long", C::LimitExceeded,
-              "a member name is longer than max_member_name_bytes"},
-    ErrorInfo{ErrorCode::TotalUncompressedTooLarge, "total_uncompressed_too_large",
-              C::LimitExceeded, "the members' uncompressed sizes add up to more than "
-              "max_total_uncompressed"},
-    ErrorInfo{ErrorCode::CompressionRatioExceeded, "compression_ratio_exceeded",
-              C::LimitExceeded, "a member's declared compression ratio exceeds "
-              "max_compression_ratio (zip bomb)"},
-    ErrorInfo{ErrorCode::DirectoryTooLarge, "directory_too_large", C::LimitExceeded,
-              "the central directory is larger than the member limits allow"},
-    ErrorInfo{ErrorCode::TotalHeaderTooLarge, "total_header_too_large", C::LimitExceeded,
-              "the members' headers add up to more than max_total_header_bytes"},
-    ErrorInfo{ErrorCode::StreamedArchiveTooLarge, "streamed_archive_too_large",
-              C::LimitExceeded, "the archive on standard input (or another stream) is longer "
-              "than max_streamed_archive_bytes"},
-    ErrorInfo{ErrorCode::ArchiveAmplificationExceeded, "archive_amplification_exceeded",
-              C::LimitExceeded, "the archive would inflate to more than max_amplification_factor "
-              "times its own size and more than amplification_floor_bytes (a decompression "
-              "bomb, or data that compresses unusually well)"},
-
-    ErrorInfo{ErrorCode::IoOpenFailed, "io_open_failed", C::Io, "the input could not be opened",
-              kNoOffset},
-    ErrorInfo{ErrorCode::IoReadFailed, "io_read_failed", C::Io, "reading the input failed",
-              kNoOffset},
-    ErrorInfo{ErrorCode::IoNotRegularFile, "io_not_regular_file", C::Io,
-              "the path is not a regular file", kNoOffset},
-    ErrorInfo{ErrorCode::IoFileChanged, "io_file_changed", C::Io,
-              "the file changed size while it was being read", kNoOffset},
-    ErrorInfo{ErrorCode::IoWriteFailed, "io_write_failed", C::Io,
-              "writing the output failed; the target was left untouched", kNoOffset},
-    ErrorInfo{ErrorCode::IoSameFile, "io_same_file", C::Io,
-              "the output is the input file (use --in-place to replace it)", kNoOffset},
-    ErrorInfo{ErrorCode::WriterFailed, "writer_failed", C::Io,
-              "an earlier step of this archive writer failed, so the archive cannot be "
-              "completed; nothing was written to the target (start a new writer)",
-              kNoOffset},
-    ErrorInfo{ErrorCode::OutputRejected, "output_rejected", C::LimitExceeded,
-              "the canonical output would be refused under the same limits (its headers are "
-              "written the way NumPy writes them, and its members may compress better than "
-              "the input's); nothing was written to the target",
-              kNoOffset},
-
-    ErrorInfo{ErrorCode::Internal, "internal", C::Internal, "internal error (a bug in npyguard)",
-              kNoOffset},
-    ErrorInfo{ErrorCode::OutOfMemory, "out_of_memory", C::Internal, "memory allocation failed",
-              kNoOffset},
+#define NPYGUARD_ERROR_CODE(enumerator, value, name, category, offset, message) \
+  ErrorInfo{ErrorCode::enumerator, name, ErrorCategory::category, message, OffsetMeaning::offset},
+#include "npyguard/error_codes.inc"
+#undef NPYGUARD_ERROR_CODE
 };
 
 consteval bool table_is_sorted_and_unique() {
@@ -304,6 +86,8 @@ std::string_view category_name(ErrorCategory category) noexcept {
       return "io";
     case ErrorCategory::Internal:
       return "internal";
+    case ErrorCategory::Misuse:
+      return "misuse";
   }
   return "internal";
 }

@@ -899,23 +899,28 @@ bool is_output_error(const Error& error) {
 // reported on `err` as "npyguard: FILE: reason", the way system tools report a file they cannot
 // use, and exits 2; anything else is a rejection on `out` (exit 1): "FILE: rejected: <describe>",
 // then "; hint: ..." when an option would change the verdict. `output` is sanitize's OUT.
+// A Misuse error never comes from the input's bytes (the options' Limits and member patterns are
+// checked before any input is read), so it would mean the CLI called the library wrongly: the
+// input was not rejected, and it is reported the same way as an unreadable one ("npyguard: FILE:
+// internal error: <describe>", exit 2), so no script takes it for a verdict on the file.
 int report_failure(const Options& options, Console& console, Command command,
                    const std::string& input, const CheckedInput& checked,
                    const std::string& output = {}) {
   const Error& error = *checked.error;
   const bool io = is_io_error(error);
+  const bool misuse = error_category(error.code) == ErrorCategory::Misuse;
   const char* hint = hint_for(error, command, options, input);
   if (options.json) {
     JsonWriter json;
     write_error_json(json, input, checked, hint);
     console.out << json.text() << '\n';
-  } else if (!io) {
+  } else if (!io && !misuse) {
     console.out << printable(input) << ": rejected: " << describe_input_error(error, checked);
     if (hint != nullptr) console.out << "; hint: " << hint;
     console.out << '\n';
   }
-  if (io) {
-    std::string reason = render_detail(error);
+  if (io || misuse) {
+    std::string reason = misuse ? "internal error: " + describe(error) : render_detail(error);
     if (reason.empty()) reason = error_message(error.code);
     const std::string& file = is_output_error(error) && !output.empty() ? output : input;
     // Keep the two streams in order when they share a destination.
