@@ -649,7 +649,12 @@ Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Li
 Result<std::string> read_entry_name(RandomAccessSource& source, const Limits& limits,
                                     uint32_t index) {
   NPYGUARD_ASSIGN_OR_RETURN(EndRecord end, find_end_record(source));
-  if (index >= end.entry_count || end.entry_count > limits.max_members) {
+  // An archive with more entries than max_members is the input's fault, not the caller's.
+  if (end.entry_count > limits.max_members) {
+    return zip_error(ErrorCode::TooManyMembers, end.offset,
+                     "the end record declares more entries than max_members");
+  }
+  if (index >= end.entry_count) {
     return zip_error(ErrorCode::ZipMemberNotFound, end.offset, "no central entry of that index");
   }
   // The same bound on the directory buffer as read_central_directory.

@@ -312,6 +312,10 @@ TEST_CASE("an error from opening an archive can name its entry", "[npz]") {
   CHECK(npz_entry_name(stored, 0, limits).error().code == ErrorCode::MemberNameTooLong);
   CHECK(npz_entry_name(stored, 0).value() == "f8_2x3.npy");
   CHECK(npz_entry_name(stored, 1000).error().code == ErrorCode::ZipMemberNotFound);
+  // More entries than max_members is the archive's fault (a limit), not a caller's bad index.
+  Limits few;
+  few.max_members = 1;
+  CHECK(npz_entry_name(stored, 0, few).error().code == ErrorCode::TooManyMembers);
   CHECK(npz_entry_name(Bytes(10), 0).error().code == ErrorCode::ZipNoEndRecord);
   for (size_t cut = 0; cut < stored.size(); cut += 7) {
     const Bytes prefix(stored.begin(), stored.begin() + static_cast<std::ptrdiff_t>(cut));
