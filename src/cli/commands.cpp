@@ -215,6 +215,26 @@ class ReplayInputStream final : public InputStream {
   InputStream& rest_;
 };
 
+// Where temporary files go: $TMPDIR, or /tmp when it is unset or empty.
+const char* temporary_directory() {
+  const char* dir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): single-threaded
+  return dir == nullptr || dir[0] == '\0' ? "/tmp" : dir;
+}
+
+// Writes all of `bytes` to `fd`, retrying short writes and EINTR; a failure is `code` with
+// `detail`, at `offset` plus what was written (`offset` only labels the error).
+Status write_all_to(int fd, std::span<const std::byte> bytes, uint64_t offset, ErrorCode code,
+                    const char* detail) {
+  size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t got = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return cli_error(code, offset + written, detail);
+    written += static_cast<size_t>(got);
+  }
+  return ok_status();
+}
+
 // An anonymous temporary file (never linked into the file system) holding a copy of standard
 // input, so the ZIP reader can seek in it. Created with O_TMPFILE in $TMPDIR (or /tmp), or with
 // std::tmpfile() where O_TMPFILE is unavailable; it disappears when closed.
@@ -233,8 +253,7 @@ class TempFile {
 
   Status create() {
 #ifdef O_TMPFILE
-    const char* dir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): single-threaded
-    if (dir == nullptr || dir[0] == '\0') dir = "/tmp";
+    const char* dir = temporary_directory();
     // O_EXCL: the file can never be given a name later with linkat().
     fd_ = ::open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC | O_EXCL, S_IRUSR | S_IWUSR);
     if (fd_ >= 0) return ok_status();
@@ -250,17 +269,8 @@ class TempFile {
 
   // Appends all of `bytes`; `offset` (bytes written so far) only labels a failure.
   Status write_all(std::span<const std::byte> bytes, uint64_t offset) {
-    size_t written = 0;
-    while (written < bytes.size()) {
-      const ssize_t got = ::write(fd_, bytes.data() + written, bytes.size() - written);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) {
-        return cli_error(ErrorCode::IoReadFailed, offset + written,
+    return write_all_to(fd_, bytes, offset, ErrorCode::IoReadFailed,
                         "could not write standard input to a temporary file");
-      }
-      written += static_cast<size_t>(got);
-    }
-    return ok_status();
   }
 
   // A path that reopens this file read-only (the library opens inputs by path).
@@ -1619,9 +1629,7 @@ class StdoutStaging {
   }
 
   Status create() {
-    const char* tmp = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): single-threaded
-    std::string pattern = std::string(tmp != nullptr && tmp[0] != '\0' ? tmp : "/tmp") +
-                          "/npyguard-sanitize.XXXXXX";
+    std::string pattern = std::string(temporary_directory()) + "/npyguard-sanitize.XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       return cli_error(ErrorCode::IoOpenFailed, 0,
                        "could not create a temporary directory to stage standard output");
@@ -1653,18 +1661,9 @@ class StdoutStaging {
       if (got < 0 && errno == EINTR) continue;
       if (got < 0) status = cli_error(ErrorCode::IoReadFailed, copied, "reading the staged output");
       if (got <= 0) break;
-      size_t written = 0;
-      while (written < static_cast<size_t>(got)) {
-        const ssize_t put = ::write(STDOUT_FILENO, chunk.data() + written,
-                                    static_cast<size_t>(got) - written);
-        if (put < 0 && errno == EINTR) continue;
-        if (put <= 0) {
-          status = cli_error(ErrorCode::IoWriteFailed, copied + written,
-                             "writing to standard output failed");
-          break;
-        }
-        written += static_cast<size_t>(put);
-      }
+      status = write_all_to(STDOUT_FILENO,
+                            std::span<const std::byte>(chunk).first(static_cast<size_t>(got)),
+                            copied, ErrorCode::IoWriteFailed, "writing to standard output failed");
       copied += static_cast<uint64_t>(got);
     }
     ::close(fd);
