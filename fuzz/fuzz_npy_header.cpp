@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <string>
 
-#include "dtype_literal.h"
+#include "npy/dtype_literal.h"
 #include "fuzz_support.h"
-#include "header_fast_path.h"
-#include "header_parser.h"
+#include "npy/header_fast_path.h"
+#include "npy/header_parser.h"
 #include "npyguard/dtype.h"
 
 namespace {

@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "crc32.h"
+#include "codec/crc32.h"
 #include "fuzz_support.h"
-#include "inflate.h"
+#include "codec/inflate.h"
 #include "npyguard/npz.h"
 
 namespace {

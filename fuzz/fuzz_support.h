@@ -11,7 +11,7 @@
 #include <span>
 
 #include "npyguard/limits.h"
-#include "util/work_meter.h"
+#include "base/work_meter.h"
 
 // Inputs larger than this are skipped: every interesting .npy structure fits, and bigger inputs
 // only slow the fuzzer down (re2's fuzzer guards its inputs the same way).

@@ -10,8 +10,8 @@
 #include "fuzz_support.h"
 #include "npyguard/limits.h"
 #include "npyguard/npz.h"
-#include "source.h"
-#include "zip_reader.h"
+#include "io/source.h"
+#include "zip/zip_reader.h"
 
 namespace {
 

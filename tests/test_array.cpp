@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "byte_order.h"
+#include "array/byte_order.h"
 #include "npyguard/npy.h"
 #include "support/bytes.h"
 #include "support/catch.h"
-#include "util/work_meter.h"
+#include "base/work_meter.h"
 
 using namespace npyguard;
 using namespace npyguard::test;

@@ -4,7 +4,7 @@
 
 #include "support/bytes.h"
 #include "support/catch.h"
-#include "util/byte_reader.h"
+#include "base/byte_reader.h"
 
 using npyguard::detail::ByteReader;
 using npyguard::test::bytes_of;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "support/catch.h"
-#include "util/checked_math.h"
+#include "base/checked_math.h"
 
 using npyguard::detail::checked_add;
 using npyguard::detail::checked_mul;

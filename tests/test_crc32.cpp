@@ -6,7 +6,7 @@
 #include <span>
 #include <vector>
 
-#include "crc32.h"
+#include "codec/crc32.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 

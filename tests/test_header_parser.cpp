@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "dtype_literal.h"
-#include "header_fast_path.h"
-#include "header_parser.h"
+#include "npy/dtype_literal.h"
+#include "npy/header_fast_path.h"
+#include "npy/header_parser.h"
 #include "npyguard/npy.h"
 #include "support/bytes.h"
 #include "support/catch.h"

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "inflate.h"
+#include "codec/inflate.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 

@@ -11,7 +11,7 @@
 
 #include "npyguard/npy.h"
 #include "npyguard/npz.h"
-#include "payload_scan.h"
+#include "npy/payload_scan.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 

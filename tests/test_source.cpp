@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "npyguard/npy.h"
-#include "source.h"
+#include "io/source.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "support/catch.h"
-#include "transpose.h"
+#include "array/transpose.h"
 
 namespace {
 

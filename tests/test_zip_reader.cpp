@@ -8,9 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "member_policy.h"
+#include "npyguard/npz.h"
+#include "npz/member_policy.h"
 #include "support/catch.h"
-#include "zip_reader.h"
+#include "zip/zip_format.h"
+#include "zip/zip_reader.h"
 
 using namespace npyguard;
 using npyguard::detail::kFlagUtf8;
@@ -106,7 +108,7 @@ TEST_CASE("member-name patterns: no patterns allow every name", "[zip][npz]") {
 
 TEST_CASE("member-name patterns must match the whole name, any one pattern suffices",
           "[zip][npz]") {
-  auto policy = MemberNamePolicy::compile({"arr_[0-9]+\\.npy", "meta/.*"});
+  auto policy = MemberNamePolicy::compile(std::vector<std::string>{"arr_[0-9]+\\.npy", "meta/.*"});
   REQUIRE(policy.ok());
   CHECK(policy->allows("arr_0.npy"));
   CHECK(policy->allows("arr_123.npy"));
@@ -127,8 +129,23 @@ TEST_CASE("member-name patterns with bad RE2 syntax are zip_bad_member_pattern",
   for (const std::string& bad :
        {std::string("(unclosed"), std::string("a{2,1}"), std::string("[z-a]"), std::string("\\")}) {
     INFO("pattern " << bad);
-    auto policy = MemberNamePolicy::compile({"ok", bad});
+    auto policy = MemberNamePolicy::compile(std::vector<std::string>{"ok", bad});
     REQUIRE_FALSE(policy.ok());
     CHECK(policy.error().code == ErrorCode::ZipBadMemberPattern);
+    // The public check says the same, before any archive is opened.
+    const std::vector<std::string> patterns{"ok", bad};
+    const Status checked = validate_member_patterns(patterns);
+    REQUIRE_FALSE(checked.ok());
+    CHECK(checked.error().code == ErrorCode::ZipBadMemberPattern);
   }
+  const std::vector<std::string> good{"arr_[0-9]+\\.npy", ".*"};
+  CHECK(validate_member_patterns(good).ok());
+  CHECK(validate_member_patterns({}).ok());
+}
+
+TEST_CASE("Limits::validate leaves member patterns to the archive reader (test_npz: refused there)",
+          "[zip][npz][limits]") {
+  Limits limits;
+  limits.member_patterns = {"(unclosed"};
+  CHECK(limits.validate().ok());
 }

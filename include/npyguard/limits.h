@@ -126,7 +126,9 @@ struct Limits {
   static Limits trusted_local_files() noexcept;
   // Small enough that no fuzz input can exhaust memory or time.
   static Limits for_fuzzing() noexcept;
-  // Rejects settings that make no sense (zero header bytes, ratio 0, ...).
+  // Rejects settings that make no sense (zero header bytes, ratio 0, ...). Member patterns are
+  // compiled, and a bad one refused, where they are used: when an archive opens, or beforehand
+  // with validate_member_patterns() (npz.h).
   Status validate() const;
   // The amplification budget for an archive of `archive_bytes` bytes: max(floor, factor x
   // archive_bytes), or UINT64_MAX when the product overflows (no sum of sizes can exceed it).

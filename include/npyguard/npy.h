@@ -7,7 +7,6 @@
 #include <complex>
 #include <cstddef>
 #include <cstdint>
-#include <iosfwd>
 #include <memory>
 #include <span>
 #include <string>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "npyguard/dtype.h"
+#include "npyguard/input_stream.h"
 #include "npyguard/limits.h"
 #include "npyguard/result.h"
 
@@ -35,34 +35,6 @@ struct NpyInfo {
 
   uint64_t itemsize() const noexcept { return dtype.itemsize; }
   std::string descr() const { return dtype.descr(); }
-};
-
-// A sequential byte source (standard input, a pipe, a socket). read() returns the number of bytes
-// stored into `out` (0 only at end of input) or an Io error.
-class InputStream {
- public:
-  virtual ~InputStream() = default;
-  virtual Result<size_t> read(std::span<std::byte> out) = 0;
-};
-
-// Reads a file descriptor with read(2), retrying on EINTR. Does not own the descriptor.
-class FdInputStream final : public InputStream {
- public:
-  explicit FdInputStream(int fd) noexcept : fd_(fd) {}
-  Result<size_t> read(std::span<std::byte> out) override;
-
- private:
-  int fd_;
-};
-
-// Reads a std::istream; stream exceptions become Io errors.
-class IstreamInputStream final : public InputStream {
- public:
-  explicit IstreamInputStream(std::istream& in) noexcept : in_(in) {}
-  Result<size_t> read(std::span<std::byte> out) override;
-
- private:
-  std::istream& in_;
 };
 
 // One field of a structured array seen across all elements: element i's field bytes start at

@@ -41,6 +41,10 @@ struct NpzMember {
 // which is how NumPy's np.load tells .npz from .npy.
 bool looks_like_npz(std::span<const std::byte> prefix) noexcept;
 
+// Compiles `patterns` as NpzArchive::open will (RE2, full match): zip_bad_member_pattern names
+// the first that is not valid RE2. For checking configuration before any archive arrives.
+Status validate_member_patterns(std::span<const std::string> patterns);
+
 // The name central-directory entry `index` of an archive has, as stored: for naming the member
 // an error from NpzArchive::open/open_file is about, since such errors (which carry the entry's
 // index in Error::member) come before members() exists. Reads only the end records and the

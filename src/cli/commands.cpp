@@ -1744,17 +1744,4 @@ int run_sanitize(const Options& options, Console& console) {
   return kExitOk;
 }
 
-bool member_pattern_is_valid(const std::string& pattern) {
-  constexpr size_t kEndRecordSize = 22;
-  std::array<std::byte, kEndRecordSize> empty_archive{};
-  empty_archive[0] = std::byte{'P'};
-  empty_archive[1] = std::byte{'K'};
-  empty_archive[2] = std::byte{5};
-  empty_archive[3] = std::byte{6};
-  Limits limits;
-  limits.member_patterns.push_back(pattern);
-  const Result<NpzArchive> opened = NpzArchive::open(empty_archive, limits);
-  return opened.ok() || opened.error().code != ErrorCode::ZipBadMemberPattern;
-}
-
 }  // namespace npyguard::cli

@@ -65,9 +65,6 @@ struct Console {
 // including the rest of UTF-8, pass through.
 std::string printable(std::string_view text);
 
-// True when `pattern` compiles as an RE2 member-name pattern (for --member-pattern).
-bool member_pattern_is_valid(const std::string& pattern);
-
 // Validates every input (.npy file or .npz archive) with bounded memory and prints one verdict
 // per input.
 int run_check(const Options& options, Console& console);

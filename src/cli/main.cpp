@@ -483,7 +483,7 @@ std::optional<ParsedArgs> apply_option(const CommandSpec& spec, const Token& tok
     const std::optional<std::string_view> value = take_value();
     if (!value) return usage_error("option " + std::string(name) + " needs a value");
     std::string pattern(*value);
-    if (!member_pattern_is_valid(pattern)) {
+    if (!validate_member_patterns(std::span(&pattern, 1)).ok()) {
       return usage_error("invalid value '" + printable(pattern) + "' for " + std::string(name) +
                          ": expected an RE2 pattern");
     }
