@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "npy/header_parser.h"
+#include "npy/header_literal.h"
 #include "npyguard/dtype.h"
 #include "npyguard/limits.h"
 #include "npyguard/result.h"

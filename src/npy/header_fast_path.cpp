@@ -150,4 +150,10 @@ std::optional<HeaderFields> match_canonical_header(std::span<const std::byte> te
   return fields;
 }
 
+Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
+                                       HeaderEncoding encoding, const Limits& limits) {
+  if (auto fields = match_canonical_header(text, base_offset, limits)) return std::move(*fields);
+  return parse_header_text_general(text, base_offset, encoding, limits);
+}
+
 }  // namespace npyguard::detail

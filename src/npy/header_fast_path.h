@@ -21,4 +21,9 @@ namespace npyguard::detail {
 std::optional<HeaderFields> match_canonical_header(std::span<const std::byte> text,
                                                    uint64_t base_offset, const Limits& limits);
 
+// Header text -> fields: NumPy's canonical layout through match_canonical_header, anything else
+// (and every error) through parse_header_text_general, with the same results either way.
+Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
+                                       HeaderEncoding encoding, const Limits& limits);
+
 }  // namespace npyguard::detail

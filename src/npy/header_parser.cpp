@@ -10,7 +10,6 @@
 #include <optional>
 #include <utility>
 
-#include "npy/header_fast_path.h"
 #include "base/work_meter.h"
 
 namespace npyguard::detail {
@@ -182,12 +181,6 @@ Result<Literal> parse_single_literal(HeaderLexer& lexer) {
                     "text after the end of the literal");
   }
   return literal;
-}
-
-Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
-                                       HeaderEncoding encoding, const Limits& limits) {
-  if (auto fields = match_canonical_header(text, base_offset, limits)) return std::move(*fields);
-  return parse_header_text_general(text, base_offset, encoding, limits);
 }
 
 Result<HeaderFields> parse_header_text_general(std::span<const std::byte> text,

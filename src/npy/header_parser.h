@@ -11,27 +11,12 @@
 #include <vector>
 
 #include "npy/header_lexer.h"
+#include "npy/header_literal.h"
 #include "npyguard/dtype.h"
 #include "npyguard/limits.h"
 #include "npyguard/result.h"
 
 namespace npyguard::detail {
-
-// Deepest bracket nesting the parser follows. A structured dtype of depth d needs about 2d + 3
-// levels; the dtype layer enforces Limits::max_dtype_depth, this only bounds recursion.
-inline constexpr uint32_t kMaxLiteralDepth = 200;
-
-struct Literal {
-  enum class Kind : uint8_t { String, Bytes, Integer, Bool, Tuple, List, Dict };
-  Kind kind = Kind::Tuple;
-  uint64_t offset = 0;    // file offset of the literal's first token
-  std::string text;       // String (UTF-8), Bytes (the bytes)
-  uint64_t integer = 0;   // Integer magnitude
-  bool negative = false;  // Integer sign
-  bool boolean = false;   // Bool
-  // Tuple and List: the elements. Dict: keys and values alternating.
-  std::vector<Literal> items;
-};
 
 // Parses exactly one literal and requires the text to end after it.
 Result<Literal> parse_single_literal(HeaderLexer& lexer);
@@ -45,11 +30,8 @@ struct HeaderFields {
 };
 
 // Parses header text: one dict literal, optional spaces and tabs, and an optional final '\n' (the
-// last byte; np.save always writes it).
-// NumPy's canonical layout takes a fast path (header_fast_path.h) with the same results.
-Result<HeaderFields> parse_header_text(std::span<const std::byte> text, uint64_t base_offset,
-                                       HeaderEncoding encoding, const Limits& limits);
-// The general parser alone (what the fast path is checked against).
+// last byte; np.save always writes it). The general parser, for every layout; the header reader
+// tries NumPy's canonical layout first (parse_header_text in header_fast_path.h).
 Result<HeaderFields> parse_header_text_general(std::span<const std::byte> text,
                                                uint64_t base_offset, HeaderEncoding encoding,
                                                const Limits& limits);

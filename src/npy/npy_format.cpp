@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "npy/dtype_literal.h"
-#include "npy/header_parser.h"
+#include "npy/header_fast_path.h"
 #include "base/checked_math.h"
 #include "base/utf8.h"
 
