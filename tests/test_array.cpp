@@ -2,12 +2,15 @@
 // Fortran->C conversions give NumPy's values, element and field access are bounds-checked.
 #include <algorithm>
 #include <complex>
+#include <memory>
+#include <type_traits>
 #include <cstring>
 #include <random>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "array/array_factory.h"
 #include "array/byte_order.h"
 #include "npyguard/npy.h"
 #include "support/bytes.h"
@@ -249,8 +252,8 @@ TEST_CASE("to_native_byte_order on an rvalue converts in place only when nothing
   const std::vector<double> data = {1.5, -2.0, 3.25, 1e300};
   const Bytes big = npy_file(simple_dict("'>f8'", "(4,)"), payload_of(data, true));
   // An owned copy: a misaligned view of the file forces one.
-  Bytes shifted(big.size() + 1);
-  std::copy(big.begin(), big.end(), shifted.begin() + 1);
+  Bytes shifted(1);
+  shifted.insert(shifted.end(), big.begin(), big.end());
   const std::span<const std::byte> misaligned = std::span(shifted).subspan(1);
   auto owned = read_npy(misaligned);
   REQUIRE(owned.ok());
@@ -403,4 +406,35 @@ TEST_CASE("the swap plan agrees with a per-field walk on mixed records", "[array
     CHECK(bytes == expected);
   }
   CHECK_FALSE(detail::SwapPlan(descr_dtype(descrs.back())).planned());
+}
+
+TEST_CASE("an Array can be built only through the checked factory", "[array]") {
+  // The constructor is private: no caller can pair metadata with a payload of another size.
+  STATIC_REQUIRE_FALSE(std::is_constructible_v<Array, NpyInfo, std::shared_ptr<const void>,
+                                               std::span<const std::byte>, bool>);
+  STATIC_REQUIRE_FALSE(std::is_constructible_v<Array, NpyInfo, std::shared_ptr<const void>,
+                                               std::span<const std::byte>,
+                                               std::span<std::byte>, bool>);
+
+  const Bytes file = npy_file(simple_dict("'<i4'", "(2, 3)"), Bytes(24, std::byte{1}));
+  auto array = read_npy(file);
+  REQUIRE(array.ok());
+  const NpyInfo info = array->info();
+  auto storage = std::make_shared<std::vector<std::byte>>(24);
+  CHECK(detail::ArrayFactory::owned(info, storage, std::span(*storage)).ok());
+  CHECK(detail::ArrayFactory::view(info, storage, std::span(*storage), false).ok());
+  // One byte short or long, or metadata whose count or nbytes disagree with the shape: refused.
+  for (size_t size : {size_t{23}, size_t{25}, size_t{0}}) {
+    auto wrong = std::make_shared<std::vector<std::byte>>(size);
+    auto owned = detail::ArrayFactory::owned(info, wrong, std::span(*wrong));
+    REQUIRE_FALSE(owned.ok());
+    CHECK(owned.error().code == ErrorCode::Internal);
+    CHECK_FALSE(detail::ArrayFactory::view(info, wrong, std::span(*wrong), false).ok());
+  }
+  NpyInfo lying = info;
+  lying.count = 3;
+  CHECK_FALSE(detail::ArrayFactory::view(lying, storage, std::span(*storage), false).ok());
+  lying = info;
+  lying.shape[0] = 4;
+  CHECK_FALSE(detail::ArrayFactory::view(lying, storage, std::span(*storage), false).ok());
 }

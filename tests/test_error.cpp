@@ -143,6 +143,8 @@ constexpr PinnedCode kPinnedCodes[] = {
     {ErrorCode::IoSameFile, 806, "io_same_file", C::Io, false},
     {ErrorCode::WriterFailed, 807, "writer_failed", C::Misuse, false},
     {ErrorCode::OutputRejected, 808, "output_rejected", C::LimitExceeded, false},
+    {ErrorCode::InvalidDtype, 809, "invalid_dtype", C::Misuse, false},
+    {ErrorCode::WriterCommitted, 810, "writer_committed", C::Misuse, false},
     {ErrorCode::Internal, 901, "internal", C::Internal, false},
     {ErrorCode::OutOfMemory, 902, "out_of_memory", C::Internal, false},
 };

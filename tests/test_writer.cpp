@@ -292,8 +292,8 @@ TEST_CASE("npz files are written atomically, options are checked first", "[write
   REQUIRE(writer.add(members[0]).ok());
   CHECK_FALSE(std::filesystem::exists(dir / "unused.npz"));
   REQUIRE(writer.commit().ok());
-  CHECK(writer.add(members[0]).error().code == ErrorCode::Internal);
-  CHECK(writer.commit().error().code == ErrorCode::Internal);
+  CHECK(writer.add(members[0]).error().code == ErrorCode::WriterCommitted);
+  CHECK(writer.commit().error().code == ErrorCode::WriterCommitted);
   CHECK(NpzArchive::open_file((dir / "unused.npz").string()).ok());
   // A second member under a taken key is refused, and the writer stays failed.
   {
@@ -525,4 +525,47 @@ TEST_CASE("verified writes never replace the target with what the reader refuses
   REQUIRE(write_npz_file(archive, {{{.key = "wide", .array = array_ref(*array)}}}, options).ok());
   CHECK(NpzArchive::open_file(archive, roomy)->validate_all().ok());
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the writer refuses a caller-built dtype the reader would not read back the same",
+          "[writer]") {
+  const DType f8{.kind = DTypeKind::Float, .byte_order = ByteOrder::Little, .itemsize = 8};
+  const DType i4{.kind = DTypeKind::SignedInt, .byte_order = ByteOrder::Little, .itemsize = 4};
+  const std::vector<uint64_t> shape = {2};
+  const auto record_of = [](std::vector<Field> fields, uint64_t itemsize) {
+    DType record{.kind = DTypeKind::Structured, .itemsize = itemsize};
+    record.fields = std::move(fields);
+    return record;
+  };
+  const auto code_for = [&](const DType& dtype) {
+    const auto header = encode_npy_header(dtype, shape, false);
+    return header.ok() ? std::optional<ErrorCode>() : header.error().code;
+  };
+  // A well-formed record is written.
+  CHECK_FALSE(code_for(record_of({Field{.name = "a", .dtype = f8, .size = 8},
+                                  Field{.name = "b", .offset = 8, .dtype = i4, .size = 4}},
+                                 12)));
+  // Overlapping fields, a field past the record's end, a size that is not dtype x count, an
+  // empty or duplicate name, a float of an impossible size: each refused before a byte is made.
+  const std::vector<DType> bad = {
+      record_of({Field{.name = "a", .dtype = f8, .size = 8},
+                 Field{.name = "b", .offset = 4, .dtype = i4, .size = 4}},
+                12),
+      record_of({Field{.name = "a", .offset = 8, .dtype = f8, .size = 8}}, 8),
+      record_of({Field{.name = "a", .dtype = f8, .size = 4}}, 8),
+      record_of({Field{.name = "", .dtype = f8, .size = 8}}, 8),
+      record_of({Field{.name = "a", .dtype = i4, .size = 4},
+                 Field{.name = "a", .offset = 4, .dtype = i4, .size = 4}},
+                8),
+      DType{.kind = DTypeKind::Float, .byte_order = ByteOrder::Little, .itemsize = 3},
+      DType{.kind = DTypeKind::Unicode, .byte_order = ByteOrder::Little, .itemsize = 6},
+  };
+  for (size_t i = 0; i < bad.size(); ++i) {
+    INFO("case " << i << ": " << bad[i].descr());
+    CHECK(code_for(bad[i]) == ErrorCode::InvalidDtype);
+  }
+  // The whole-file encoders refuse the same way.
+  const Bytes payload(24);
+  const ArrayRef overlapping{.dtype = &bad[0], .shape = shape, .bytes = payload};
+  CHECK(encode_npy(overlapping).error().code == ErrorCode::InvalidDtype);
 }

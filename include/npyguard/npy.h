@@ -58,6 +58,10 @@ class FieldView {
   uint64_t count_;
 };
 
+namespace detail {
+struct ArrayFactory;
+}  // namespace detail
+
 // A validated array: metadata plus payload bytes. The payload is a zero-copy view into a mapped
 // file or the caller's buffer when it is aligned for the dtype, otherwise an owned copy. Copies of
 // an Array share the payload.
@@ -95,18 +99,24 @@ class Array {
   // A structured array's field by name (not by title).
   Result<FieldView> field(std::string_view name) const;
 
-  // Internal: assembled by the readers.
-  Array(NpyInfo info, std::shared_ptr<const void> owner, std::span<const std::byte> payload,
-        bool zero_copy) noexcept
-      : info_(std::move(info)), owner_(std::move(owner)), payload_(payload),
-        zero_copy_(zero_copy) {}
 
  private:
+  // Only the readers and conversions build Arrays (detail::ArrayFactory, which checks that the
+  // payload is exactly the size the metadata says), so every Array's bytes match its shape.
+  friend struct detail::ArrayFactory;
+  Array(NpyInfo info, std::shared_ptr<const void> owner, std::span<const std::byte> payload,
+        std::span<std::byte> writable, bool zero_copy) noexcept
+      : info_(std::move(info)), owner_(std::move(owner)), payload_(payload), writable_(writable),
+        zero_copy_(zero_copy) {}
+
   Status check_typed_access(DTypeKind kind, uint64_t size, uint64_t alignment) const;
 
   NpyInfo info_;
   std::shared_ptr<const void> owner_;  // keeps a mapping or an owned buffer alive
   std::span<const std::byte> payload_;
+  // The same bytes, writable, when npyguard allocated them (empty for views into a mapping or a
+  // caller's buffer): what an in-place conversion may write to.
+  std::span<std::byte> writable_;
   bool zero_copy_ = false;
 };
 

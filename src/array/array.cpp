@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "npyguard/npy.h"
+#include "array/array_factory.h"
 #include "array/byte_order.h"
 #include "io/payload_buffer.h"
 #include "array/transpose.h"
@@ -31,7 +32,36 @@ Result<std::shared_ptr<detail::PayloadBuffer>> copy_payload(std::span<const std:
   return buffer;
 }
 
+// The size the metadata promises: info.nbytes, equal to count x itemsize, count the shape's
+// product.
+bool sizes_agree(const NpyInfo& info, size_t payload_size) {
+  const auto count = detail::checked_product(info.shape);
+  const auto nbytes = count ? detail::checked_mul(*count, info.dtype.itemsize) : std::nullopt;
+  return count && nbytes && *count == info.count && *nbytes == info.nbytes &&
+         info.nbytes == payload_size;
+}
+
 }  // namespace
+
+namespace detail {
+
+Result<Array> ArrayFactory::view(NpyInfo info, std::shared_ptr<const void> owner,
+                                 std::span<const std::byte> payload, bool zero_copy) {
+  if (!sizes_agree(info, payload.size())) {
+    return error_at(ErrorCode::Internal, 0, "payload size does not match the array's metadata");
+  }
+  return Array(std::move(info), std::move(owner), payload, {}, zero_copy);
+}
+
+Result<Array> ArrayFactory::owned(NpyInfo info, std::shared_ptr<void> owner,
+                                  std::span<std::byte> payload) {
+  if (!sizes_agree(info, payload.size())) {
+    return error_at(ErrorCode::Internal, 0, "payload size does not match the array's metadata");
+  }
+  return Array(std::move(info), std::move(owner), payload, payload, false);
+}
+
+}  // namespace detail
 
 Status Array::check_typed_access(DTypeKind kind, uint64_t size, uint64_t alignment) const {
   const DType& dt = info_.dtype;
@@ -45,10 +75,6 @@ Status Array::check_typed_access(DTypeKind kind, uint64_t size, uint64_t alignme
   const auto address = reinterpret_cast<uintptr_t>(payload_.data());  // NOLINT: alignment test
   if (alignment > 1 && address % alignment != 0) {
     return error_at(ErrorCode::TypeMismatch, 0, "payload is not aligned for the type");
-  }
-  auto expected = detail::checked_mul(info_.count, size);
-  if (!expected || *expected != payload_.size()) {
-    return error_at(ErrorCode::Internal, 0, "payload size does not match count x itemsize");
   }
   return ok_status();
 }
@@ -67,18 +93,18 @@ Result<Array> Array::to_native_byte_order() const& {
   }
   NpyInfo info = info_;
   info.dtype = with_host_order(info_.dtype);
-  const std::span<const std::byte> view = std::as_const(*buffer).bytes();
-  return Array(std::move(info), std::move(buffer), view, false);
+  const std::span<std::byte> bytes = buffer->bytes();
+  return detail::ArrayFactory::owned(std::move(info), std::move(buffer), bytes);
 }
 
 Result<Array> Array::to_native_byte_order() && {
   if (!detail::needs_swap_to_host(info_.dtype)) return std::move(*this);
-  // Owned payloads live in memory npyguard allocated writable (PayloadBuffer or a growable
-  // buffer); with no other Array sharing it, nobody can see the bytes change.
-  if (zero_copy_ || owner_.use_count() != 1) return std::as_const(*this).to_native_byte_order();
-  const std::span<std::byte> bytes(const_cast<std::byte*>(payload_.data()),  // NOLINT: see above
-                                   payload_.size());
-  swap_to_host(info_.dtype, bytes);
+  // Only bytes npyguard allocated are writable_; with no other Array sharing them, nobody can
+  // see them change.
+  if (writable_.empty() || owner_.use_count() != 1) {
+    return std::as_const(*this).to_native_byte_order();
+  }
+  swap_to_host(info_.dtype, writable_);
   info_.dtype = with_host_order(info_.dtype);
   return std::move(*this);
 }
@@ -90,7 +116,9 @@ Result<Array> Array::to_c_order() const {
   const auto long_dims =
       std::count_if(info_.shape.begin(), info_.shape.end(), [](uint64_t d) { return d > 1; });
   if (!info_.fortran_order || long_dims <= 1 || info_.nbytes == 0) {
-    return Array(std::move(info), owner_, payload_, zero_copy_);
+    // Shares the payload read-only: the original may still be converted in place later, so the
+    // copy must not be (it would no longer be the only owner anyway).
+    return detail::ArrayFactory::view(std::move(info), owner_, payload_, zero_copy_);
   }
   // Dimensions of 1 do not move bytes; dropping them leaves the same conversion.
   const std::vector<size_t> dims = detail::long_dims(info_.shape);
@@ -102,8 +130,8 @@ Result<Array> Array::to_c_order() const {
   detail::fortran_to_c(payload_, result->bytes(),
                        scratch ? scratch->bytes() : std::span<std::byte>(), dims,
                        static_cast<size_t>(info_.dtype.itemsize));
-  const std::span<const std::byte> view = std::as_const(*result).bytes();
-  return Array(std::move(info), std::move(result), view, false);
+  const std::span<std::byte> bytes = result->bytes();
+  return detail::ArrayFactory::owned(std::move(info), std::move(result), bytes);
 }
 
 Result<std::span<const std::byte>> Array::element(std::span<const uint64_t> index) const {

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "array/array_factory.h"
 #include "array/byte_order.h"
 #include "npy/npy_format.h"
 #include "npy/npy_stream.h"
@@ -127,13 +128,14 @@ Result<Array> make_array(ParsedNpy parsed, std::shared_ptr<const void> owner,
                          const Limits& limits) {
   const bool normalize = limits.normalize_bool && parsed.info.dtype.contains(DTypeKind::Bool);
   if (!normalize && is_aligned(parsed.payload, parsed.info.dtype.alignment())) {
-    return Array(std::move(parsed.info), std::move(owner), parsed.payload, true);
+    return detail::ArrayFactory::view(std::move(parsed.info), std::move(owner), parsed.payload,
+                                      true);
   }
   NPYGUARD_ASSIGN_OR_RETURN(auto buffer, detail::PayloadBuffer::allocate(parsed.payload.size()));
   std::copy(parsed.payload.begin(), parsed.payload.end(), buffer->bytes().begin());
   if (normalize) PayloadScanner(parsed.info.dtype).normalize_bools(buffer->bytes());
-  const std::span<const std::byte> view = std::as_const(*buffer).bytes();
-  return Array(std::move(parsed.info), std::move(buffer), view, false);
+  const std::span<std::byte> bytes = buffer->bytes();
+  return detail::ArrayFactory::owned(std::move(parsed.info), std::move(buffer), bytes);
 }
 
 // Reads the preamble and header from a sequential source.
@@ -286,8 +288,8 @@ Result<Array> load_known_size(SequentialSource& source, NpyInfo info, const Limi
   NPYGUARD_ASSIGN_OR_RETURN(auto buffer,
                             detail::PayloadBuffer::allocate(static_cast<size_t>(info.nbytes)));
   NPYGUARD_TRY(read_payload_into(source, info, buffer->bytes(), limits));
-  const std::span<const std::byte> view = std::as_const(*buffer).bytes();
-  return Array(std::move(info), std::move(buffer), view, false);
+  const std::span<std::byte> bytes = buffer->bytes();
+  return detail::ArrayFactory::owned(std::move(info), std::move(buffer), bytes);
 }
 
 }  // namespace
@@ -344,8 +346,8 @@ Result<Array> load_sequential(SequentialSource& source, const Limits& limits,
   const PayloadScanner scanner(info.dtype);
   NPYGUARD_TRY(scanner.scan(*buffer, info.payload_offset, limits));
   if (limits.normalize_bool) scanner.normalize_bools(*buffer);
-  std::span<const std::byte> view(*buffer);
-  return Array(std::move(info), std::move(buffer), view, false);
+  const std::span<std::byte> bytes(*buffer);
+  return detail::ArrayFactory::owned(std::move(info), std::move(buffer), bytes);
 }
 
 Result<NpyInfo> read_sequential_into(SequentialSource& source, std::span<std::byte> out,

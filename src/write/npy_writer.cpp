@@ -3,6 +3,7 @@
 // files. Formatting never depends on the locale: numbers are written with std::to_chars.
 #include <array>
 #include <charconv>
+#include <limits>
 #include <new>
 #include <optional>
 #include <string>
@@ -47,6 +48,27 @@ std::string shape_repr(std::span<const uint64_t> shape) {
   return out;
 }
 
+// The rules a caller-built DType must follow are the reader's: the descr it prints must parse
+// back to this very dtype. One comparison covers offsets and sizes (overlapping, out-of-record
+// and unsorted fields), names and titles, kinds and item sizes, subarrays and object, with no
+// second copy of the rules to drift. The dtype limits are lifted (a writer may make records a
+// default reader would refuse as too big; the reader's limits decide at read time).
+Status check_caller_dtype(const DType& dtype) {
+  Limits permissive = Limits::trusted_local_files();
+  permissive.max_dtype_depth = std::numeric_limits<uint32_t>::max();
+  permissive.max_fields = std::numeric_limits<uint32_t>::max();
+  permissive.max_header_chars = std::numeric_limits<uint64_t>::max();
+  permissive.max_header_bytes = std::numeric_limits<uint64_t>::max();
+  const Result<DType> reread = parse_descr(dtype.descr(), permissive);
+  if (!reread.ok() && reread.error().code == ErrorCode::ObjectDtype) return reread.error();
+  if (!reread.ok() || !(*reread == dtype)) {
+    return writer_error(ErrorCode::InvalidDtype,
+                        "the dtype would not be read back as the same dtype (check field offsets, "
+                        "sizes, names and kinds)");
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 ArrayRef array_ref(const Array& array) noexcept {
@@ -60,6 +82,7 @@ Result<std::vector<std::byte>> encode_npy_header(const DType& dtype,
                                                  std::span<const uint64_t> shape,
                                                  bool fortran_order) {
   try {
+    NPYGUARD_TRY(check_caller_dtype(dtype));
     std::string text = "{'descr': " + dtype.descr() +
                        ", 'fortran_order': " + (fortran_order ? "True" : "False") +
                        ", 'shape': " + shape_repr(shape) + ", }";

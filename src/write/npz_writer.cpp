@@ -187,13 +187,13 @@ Result<NpzFileWriter> NpzFileWriter::create(const std::string& path,
 
 Status NpzFileWriter::add(const NpzWriteMember& member) {
   if (state_->failed) return writer_error(ErrorCode::WriterFailed, "add after a failed add or commit");
-  if (state_->committed) return writer_error(ErrorCode::Internal, "add after commit");
+  if (state_->committed) return writer_error(ErrorCode::WriterCommitted, "add after commit");
   return state_->fail_on_error(state_->builder.add(state_->file, member, state_->options));
 }
 
 Status NpzFileWriter::commit() {
   if (state_->failed) return writer_error(ErrorCode::WriterFailed, "commit after a failed add or commit");
-  if (state_->committed) return writer_error(ErrorCode::Internal, "commit twice");
+  if (state_->committed) return writer_error(ErrorCode::WriterCommitted, "commit twice");
   state_->committed = true;
   NPYGUARD_TRY(state_->fail_on_error(detail::write_central_directory(
       state_->file, state_->builder.entries, state_->options.force_zip64)));
