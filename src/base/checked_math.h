@@ -12,6 +12,15 @@
 
 namespace npyguard::detail {
 
+// npyguard builds only where size_t is 64 bits (LP64 Linux and the like). Every size read from a
+// file is a uint64_t and is checked, against the input's length and the limits, as a uint64_t;
+// once it is known to describe bytes in memory it is narrowed to size_t with a plain
+// static_cast, which this assertion makes lossless. A 32-bit port would have to turn each of
+// those casts into checked_narrow first.
+static_assert(sizeof(size_t) == sizeof(uint64_t) && std::numeric_limits<size_t>::max() ==
+                                                         std::numeric_limits<uint64_t>::max(),
+              "npyguard needs a 64-bit size_t (see checked_math.h)");
+
 template <class T>
   requires std::is_unsigned_v<T>
 [[nodiscard]] constexpr std::optional<T> checked_add(T a, T b) noexcept {
