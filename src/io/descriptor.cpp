@@ -43,7 +43,8 @@ Result<OpenedFile> open_regular_descriptor(int fd) {
   // A duplicate, so the archive's lifetime does not depend on when the caller closes its copy,
   // and a descriptor number reused by the caller later can never be read by mistake.
   const int own = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  if (own < 0) return io_error(ErrorCode::IoOpenFailed, 0, "could not duplicate the descriptor", errno);
+  if (own < 0)
+    return io_error(ErrorCode::IoOpenFailed, 0, "could not duplicate the descriptor", errno);
   OpenedFile file{.fd = FileDescriptor(own)};
   struct stat st {};
   if (::fstat(own, &st) != 0) {
