@@ -3,6 +3,7 @@
 
 #include "npyguard/dtype.h"
 #include "npyguard/error.h"
+#include "npyguard/input.h"
 #include "npyguard/input_stream.h"
 #include "npyguard/limits.h"
 #include "npyguard/npy.h"

@@ -1,5 +1,5 @@
 // Reading .npz archives (ZIP files of .npy members, as numpy.savez and savez_compressed write
-// them) from memory or a file. The archive's directory is validated completely when it is opened;
+// them) from memory, a file, a descriptor or a stream. The archive's directory is validated completely when it is opened;
 // member data is decompressed only when read or validated, always capped at the size the member
 // declares and checked against its CRC-32. Every member goes through the same strict npy reader.
 #pragma once
@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "npyguard/input_stream.h"
 #include "npyguard/limits.h"
 #include "npyguard/npy.h"
 #include "npyguard/result.h"
@@ -55,6 +56,8 @@ Result<std::string> npz_entry_name(std::span<const std::byte> bytes, uint32_t in
                                    const Limits& limits = {});
 Result<std::string> npz_entry_name(const std::string& path, uint32_t index,
                                    const Limits& limits = {});
+// The same for an open regular file (read with pread from offset 0; the descriptor is not kept).
+Result<std::string> npz_entry_name(int fd, uint32_t index, const Limits& limits = {});
 
 // Screens an archive arriving as a stream (standard input, an upload in transit) record by
 // record, so that a caller copying it somewhere seekable can stop as soon as the bytes cannot be
@@ -112,6 +115,17 @@ class NpzArchive {
   static Result<NpzArchive> open(std::span<const std::byte> bytes, const Limits& limits = {});
   // From a path: opened read-only, read with pread (never mapped), so memory stays bounded.
   static Result<NpzArchive> open_file(const std::string& path, const Limits& limits = {});
+  // From an open descriptor of a regular file (io_not_regular_file for a pipe, a socket, a
+  // directory: use open_stream for those; io_open_failed when `fd` is not open). The archive
+  // keeps its own duplicate (F_DUPFD_CLOEXEC), so the caller may close `fd` at once, and reads
+  // with pread from offset 0: the descriptor's file position is neither used nor moved.
+  static Result<NpzArchive> open_fd(int fd, const Limits& limits = {});
+  // From a stream read once to its end (standard input, a pipe, an upload): ZIP is read from its
+  // end record, so the bytes are copied first into an anonymous temporary file ($TMPDIR or /tmp,
+  // never linked into the file system, gone with the last copy of the archive). The copy goes
+  // through NpzStreamScreen: it stops at the first byte that cannot belong to an archive this
+  // reader accepts, or past Limits::max_streamed_archive_bytes (streamed_archive_too_large).
+  static Result<NpzArchive> open_stream(InputStream& in, const Limits& limits = {});
 
   const std::vector<NpzMember>& members() const noexcept;
   // The member with this name or key ("x" finds "x.npy"), or nullptr.

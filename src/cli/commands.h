@@ -1,7 +1,8 @@
 // The npyguard commands. Input: options already parsed and checked by main.cpp, and paths or
 // standard input whose contents are untrusted; output: text on the given streams and an exit code
-// from the CLI contract. Each command is one function taking Options, so adding one (sanitize)
-// means adding a function here and a row in main.cpp's command table.
+// from the CLI contract. Each command is one function taking Options, defined in its own file
+// (check.cpp, inspect.cpp, sanitize.cpp), so adding one means adding a function here, its file,
+// and a row in main.cpp's command table.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 
 #include "npyguard/npyguard.h"
 #include "progress.h"
+#include "text.h"  // printable(), for main.cpp too
 
 namespace npyguard::cli {
 
@@ -57,13 +59,6 @@ struct Console {
   std::ostream& err;
   bool err_is_terminal = false;  // standard error is a terminal (progress is drawn in place)
 };
-
-// Text for humans: control bytes (from a hostile field name, an odd path or argv) are shown as
-// \xNN so they cannot move the cursor, recolour the terminal or forge extra output lines, and so
-// is every byte that is not part of well-formed UTF-8, and every byte of a C1 control or a
-// bidirectional override (U+0080..U+009F, U+202A..U+202E, U+2066..U+2069). Other bytes,
-// including the rest of UTF-8, pass through.
-std::string printable(std::string_view text);
 
 // Validates every input (.npy file or .npz archive) with bounded memory and prints one verdict
 // per input.

@@ -10,8 +10,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -25,6 +23,9 @@
 #include "io/source.h"
 #include "base/checked_math.h"
 #include "base/work_meter.h"
+#include "base/worker_pool.h"
+#include "io/descriptor.h"
+#include "npz/npz_spool.h"
 #include "zip/zip_reader.h"
 
 namespace npyguard {
@@ -439,6 +440,29 @@ Result<NpzArchive> NpzArchive::open_file(const std::string& path, const Limits& 
   return NpzArchive(std::move(opened));
 }
 
+Result<NpzArchive> NpzArchive::open_fd(int fd, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_descriptor(fd));
+  NPYGUARD_ASSIGN_OR_RETURN(std::shared_ptr<State> state, new_state(limits));
+  state->file.emplace(std::move(file));
+  detail::FileRandomAccess source(*state->file);
+  NPYGUARD_ASSIGN_OR_RETURN(auto opened, open_state(std::move(state), source));
+  return NpzArchive(std::move(opened));
+}
+
+Result<NpzArchive> NpzArchive::open_stream(InputStream& in, const Limits& limits) {
+  NPYGUARD_TRY(limits.validate());
+  detail::StreamSource source(in);
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile spool, detail::spool_archive({}, source, limits));
+  // The archive keeps its own duplicate; this copy closes when `spool` goes out of scope.
+  return open_fd(spool.fd.get(), limits);
+}
+
+Result<std::string> npz_entry_name(int fd, uint32_t index, const Limits& limits) {
+  NPYGUARD_ASSIGN_OR_RETURN(detail::OpenedFile file, detail::open_regular_descriptor(fd));
+  detail::FileRandomAccess source(file);
+  return detail::read_entry_name(source, limits, index);
+}
+
 Result<std::string> npz_entry_name(std::span<const std::byte> bytes, uint32_t index,
                                    const Limits& limits) {
   detail::MemoryRandomAccess source(bytes);
@@ -602,9 +626,7 @@ Result<Array> NpzArchive::read(size_t index) const {
 
 Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
   const size_t count = state_->members.size();
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  // At least one (this thread), even for an archive with no members.
-  threads = static_cast<unsigned>(std::clamp<size_t>(count, 1, threads));
+  threads = detail::pool_threads(threads, count);
   std::vector<std::optional<Result<Array>>> results(count);
   // Indices past the first failure need not be read: their result could never be returned.
   std::atomic<size_t> next{0};
@@ -631,17 +653,9 @@ Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
       }
     }
   };
-  // A thread that cannot be started only means fewer helpers: this thread works too. (An
-  // exception leaving here with a started thread unjoined would terminate the process.)
-  std::vector<std::thread> workers;
-  try {
-    workers.reserve(threads - 1);
-    for (unsigned w = 1; w < threads; ++w) workers.emplace_back(work);
-  } catch (const std::system_error&) {
-  } catch (const std::bad_alloc&) {
-  }
-  work();
-  for (std::thread& worker : workers) worker.join();
+  // Any one thread can finish every index, so a thread that could not be started only means
+  // fewer helpers.
+  detail::run_on_threads(threads, work);
   std::vector<Array> arrays;
   try {
     arrays.reserve(count);
