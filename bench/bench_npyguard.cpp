@@ -5,12 +5,11 @@
 // References: pread() of the file into a buffer that is already faulted in (the limit for any
 // reader), pread() into a fresh huge-page mapping (the limit for any reader that returns new
 // memory, as a loader must), and a raw zlib inflate + CRC-32 of the members of an archive.
+#include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -62,8 +61,8 @@ class Fd {
 void pread_all(int fd, std::byte* out, size_t size, size_t offset = 0) {
   constexpr size_t kStep = size_t{8} << 20;
   for (size_t done = 0; done < size;) {
-    const ssize_t got = ::pread(fd, out + done, std::min(kStep, size - done),
-                                static_cast<off_t>(offset + done));
+    const ssize_t got =
+        ::pread(fd, out + done, std::min(kStep, size - done), static_cast<off_t>(offset + done));
     if (got <= 0) throw std::runtime_error("pread failed");
     done += static_cast<size_t>(got);
   }
@@ -88,8 +87,8 @@ std::vector<std::byte> header_bytes(const npyguard::DType& dtype, std::vector<ui
 }
 
 void header_simple(benchmark::State& state) {
-  const npyguard::DType f8{.kind = npyguard::DTypeKind::Float,
-                           .byte_order = npyguard::ByteOrder::Little, .itemsize = 8};
+  const npyguard::DType f8{
+      .kind = npyguard::DTypeKind::Float, .byte_order = npyguard::ByteOrder::Little, .itemsize = 8};
   const auto bytes = header_bytes(f8, {1000, 3});
   const Limits limits;
   for (auto _ : state) {
@@ -160,8 +159,7 @@ void npyguard_load(benchmark::State& state, const std::string& name, Then then) 
 }
 
 // read_npy_file_into a buffer the caller reuses (already faulted in, like read_prefaulted's).
-void npyguard_into(benchmark::State& state, const std::string& name, bool native,
-                   bool c_order) {
+void npyguard_into(benchmark::State& state, const std::string& name, bool native, bool c_order) {
   const std::string path = input(name);
   const Limits limits;
   const auto info = must(npyguard::validate_npy_file(path, limits));
@@ -269,8 +267,8 @@ void zlib_inflate_crc(benchmark::State& state, const std::string& name) {
       if (inflate(&stream, Z_FINISH) != Z_STREAM_END) state.SkipWithError("inflate failed");
       inflateEnd(&stream);
       const auto produced = archive.members()[i].uncompressed_size;
-      const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(out.data()),
-                              static_cast<uInt>(produced));
+      const uLong crc =
+          crc32(0, reinterpret_cast<const Bytef*>(out.data()), static_cast<uInt>(produced));
       if (crc != archive.members()[i].crc32) state.SkipWithError("CRC mismatch");
       bytes += static_cast<int64_t>(produced);
     }
@@ -306,8 +304,8 @@ void register_all() {
                     std::string("f4_fortran_64m.npy"), Then::COrder)
       ->UseRealTime();
   for (const char* file : {"f8_le_256m.npy", "f8_le_1g.npy"}) {
-    RegisterBenchmark(("mmap_open/" + std::string(file) + "/npyguard").c_str(),
-                      npyguard_mmap_open, std::string(file))
+    RegisterBenchmark(("mmap_open/" + std::string(file) + "/npyguard").c_str(), npyguard_mmap_open,
+                      std::string(file))
         ->UseRealTime();
   }
   RegisterBenchmark("npz/stored_8x32m.npz/read_prefaulted", read_prefaulted,
@@ -318,8 +316,7 @@ void register_all() {
   RegisterBenchmark("npz/deflate_256m.npz/zlib_inflate_crc", zlib_inflate_crc,
                     std::string("deflate_256m.npz"))
       ->UseRealTime();
-  RegisterBenchmark("npz/deflate_256m.npz/npyguard", npyguard_npz,
-                    std::string("deflate_256m.npz"))
+  RegisterBenchmark("npz/deflate_256m.npz/npyguard", npyguard_npz, std::string("deflate_256m.npz"))
       ->UseRealTime();
   RegisterBenchmark("npz/stored_8x32m.npz/npyguard_into", npyguard_npz_into,
                     std::string("stored_8x32m.npz"))

@@ -41,8 +41,7 @@ void run(const uint8_t* data, size_t size, uint64_t& examined) {
     return;
   }
   check_layout(*dtype, 0);
-  NPYGUARD_FUZZ_ASSERT(dtype->kind != npyguard::DTypeKind::Structured ||
-                       !dtype->descr().empty());
+  NPYGUARD_FUZZ_ASSERT(dtype->kind != npyguard::DTypeKind::Structured || !dtype->descr().empty());
   const std::string canonical = dtype->descr();
   examined += 2 * canonical.size();  // printed, then parsed again
   auto reparsed = npyguard::parse_descr(canonical, limits);

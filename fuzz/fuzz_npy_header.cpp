@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "npy/dtype_literal.h"
 #include "fuzz_support.h"
+#include "npy/dtype_literal.h"
 #include "npy/header_fast_path.h"
 #include "npy/header_parser.h"
 #include "npyguard/dtype.h"

@@ -48,7 +48,8 @@ void run(const uint8_t* data, size_t size, uint64_t& examined) {
       continue;
     }
     NPYGUARD_FUZZ_ASSERT(array->nbytes() <= limits.max_array_bytes);
-    NPYGUARD_FUZZ_ASSERT(array->info().payload_offset + array->nbytes() <= member.uncompressed_size);
+    NPYGUARD_FUZZ_ASSERT(array->info().payload_offset + array->nbytes() <=
+                         member.uncompressed_size);
     NPYGUARD_FUZZ_ASSERT(info->nbytes == array->nbytes());
     NPYGUARD_FUZZ_ASSERT(archive->find(member.key) != nullptr);
   }

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "codec/crc32.h"
-#include "fuzz_support.h"
 #include "codec/inflate.h"
+#include "fuzz_support.h"
 #include "npyguard/npz.h"
 
 namespace {
@@ -178,8 +178,7 @@ void run(const uint8_t* data, size_t size, uint64_t& examined) {
   for (int index = 0; index < 4 && pos + 2 <= size; ++index) {
     const uint8_t bits = data[pos];
     // Lengths up to 255 x 16 bytes: enough for a header plus a small payload.
-    const size_t length = std::min<size_t>(static_cast<size_t>(data[pos + 1]) * 16,
-                                           size - pos - 2);
+    const size_t length = std::min<size_t>(static_cast<size_t>(data[pos + 1]) * 16, size - pos - 2);
     const auto content = input.subspan(pos + 2, length);
     pos += 2 + length;
     Shape shape{.deflate = (bits & 1) != 0,
@@ -187,8 +186,8 @@ void run(const uint8_t* data, size_t size, uint64_t& examined) {
                 .descriptor_signature = (bits & 4) != 0,
                 .zip64_local = (bits & 8) != 0,
                 .utf8_name = (bits & 16) != 0};
-    std::string name = (shape.utf8_name ? "\xc3\xa9" : "") + std::string("m") +
-                       std::to_string(index) + ".npy";
+    std::string name =
+        (shape.utf8_name ? "\xc3\xa9" : "") + std::string("m") + std::to_string(index) + ".npy";
     add_member(zip, central, std::move(name), shape, content);
   }
   finish(zip, central, zip64_end);

@@ -32,8 +32,8 @@ void check_npy(const npyguard::Array& array, const npyguard::Limits& limits, uin
   NPYGUARD_FUZZ_ASSERT(reread->shape() == array.shape());
   NPYGUARD_FUZZ_ASSERT(reread->fortran_order() == array.fortran_order());
   NPYGUARD_FUZZ_ASSERT(reread->bytes().size() == array.bytes().size());
-  NPYGUARD_FUZZ_ASSERT(std::equal(reread->bytes().begin(), reread->bytes().end(),
-                                  array.bytes().begin()));
+  NPYGUARD_FUZZ_ASSERT(
+      std::equal(reread->bytes().begin(), reread->bytes().end(), array.bytes().begin()));
   NPYGUARD_FUZZ_ASSERT(reread->info().payload_offset % 64 == 0);
   auto again = npyguard::encode_npy(npyguard::array_ref(*reread));
   NPYGUARD_FUZZ_ASSERT(again.ok() && *again == *canonical);

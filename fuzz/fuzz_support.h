@@ -10,8 +10,8 @@
 #include <cstdlib>
 #include <span>
 
-#include "npyguard/limits.h"
 #include "base/work_meter.h"
+#include "npyguard/limits.h"
 
 // Inputs larger than this are skipped: every interesting .npy structure fits, and bigger inputs
 // only slow the fuzzer down (re2's fuzzer guards its inputs the same way).

@@ -8,9 +8,9 @@
 #include <cstdint>
 
 #include "fuzz_support.h"
+#include "io/source.h"
 #include "npyguard/limits.h"
 #include "npyguard/npz.h"
-#include "io/source.h"
 #include "zip/zip_reader.h"
 
 namespace {

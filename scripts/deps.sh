@@ -7,6 +7,7 @@ set -euo pipefail
 NPYGUARD_PACKAGES=(
   cmake g++ make pkg-config       # build
   clang libclang-rt-14-dev llvm-14  # fuzzing, clang sanitizers, coverage (llvm-cov)
+  clang-format-14 clang-tidy-14   # scripts/lint.sh
   afl++                           # second fuzzing engine: scripts/fuzz_ci.sh --engine afl
   zlib1g-dev libre2-dev           # deflate for .npz, linear-time member-name patterns
   libdeflate-dev                  # CRC-32 tails (zlib is the only inflater)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start, step 2 (and CI, through .ci/run): install what is missing, then build and run the
-# whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14, then build
+# whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14, check the
+# formatting and run clang-tidy (scripts/lint.sh), then build
 # the fuzz targets through fuzz/build.sh (as OSS-Fuzz/ClusterFuzzLite do) and fuzz each for a
 # bounded time with libFuzzer (NPYGUARD_FUZZ_SECONDS per target, default 45) and with AFL++
 # (NPYGUARD_AFL_SECONDS, default 45). The run stops at the first failure.
@@ -19,6 +20,10 @@ for preset in default asan dev-clang; do
   stage "ctest: $preset"
   ctest --preset "$preset"
 done
+
+# clang-format and clang-tidy (about 4 minutes on 2 cores), on the default preset's compile commands.
+stage "lint: clang-format and clang-tidy"
+scripts/lint.sh build/default
 
 stage "fuzz: fuzz/build.sh with OSS-Fuzz variables, then ${NPYGUARD_FUZZ_SECONDS:-45} s per target"
 scripts/fuzz_ci.sh "${NPYGUARD_FUZZ_SECONDS:-45}"

@@ -2,20 +2,20 @@
 // Fortran->C conversions give NumPy's values, element and field access are bounds-checked.
 #include <algorithm>
 #include <complex>
-#include <memory>
-#include <type_traits>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "array/array_factory.h"
 #include "array/byte_order.h"
+#include "base/work_meter.h"
 #include "npyguard/npy.h"
 #include "support/bytes.h"
 #include "support/catch.h"
-#include "base/work_meter.h"
 
 using namespace npyguard;
 using namespace npyguard::test;
@@ -70,7 +70,8 @@ TEST_CASE("complex and unicode byte swaps swap the right units", "[array]") {
   Bytes payload = payload_of(data);
   // Big-endian complex: each 4-byte part reversed on its own.
   for (size_t at = 0; at < payload.size(); at += 4) {
-    std::reverse(payload.begin() + static_cast<long>(at), payload.begin() + static_cast<long>(at + 4));
+    std::reverse(payload.begin() + static_cast<long>(at),
+                 payload.begin() + static_cast<long>(at + 4));
   }
   auto native = load(npy_file(simple_dict("'>c8'", "(2,)"), payload)).to_native_byte_order();
   REQUIRE(native.ok());
@@ -91,9 +92,10 @@ TEST_CASE("complex and unicode byte swaps swap the right units", "[array]") {
 
 TEST_CASE("structured arrays: mixed byte orders and field views", "[array]") {
   // Record: a '<i2', b '>i4', 1 byte padding; two elements.
-  Bytes payload = bytes_of(std::string("\x01\x00\x00\x00\x00\x02\xff"
-                                       "\x03\x00\x00\x00\x01\x00\xee",
-                                       14));
+  Bytes payload =
+      bytes_of(std::string("\x01\x00\x00\x00\x00\x02\xff"
+                           "\x03\x00\x00\x00\x01\x00\xee",
+                           14));
   // read_npy views the caller's bytes, so the file must outlive the Array.
   const Bytes file =
       npy_file(simple_dict("[('a', '<i2'), ('b', '>i4'), ('', '|V1')]", "(2,)"), payload);
@@ -182,8 +184,8 @@ TEST_CASE("Fortran to C conversion agrees with element access for random shapes"
   // Element sizes that take each transpose kernel (1, 2, 4, 8, 16 bytes and odd sizes), shapes of
   // 2 to 5 dimensions including 1s, and tiles that do not divide the dimensions.
   std::mt19937_64 random(20261125);
-  const std::vector<std::string> descrs = {"'|u1'", "'<u2'", "'<f4'", "'>f8'", "'<c16'",
-                                           "'|S3'", "'|V12'", "'<U5'"};
+  const std::vector<std::string> descrs = {"'|u1'",  "'<u2'", "'<f4'",  "'>f8'",
+                                           "'<c16'", "'|S3'", "'|V12'", "'<U5'"};
   for (int round = 0; round < 120; ++round) {
     const std::string& descr = descrs[static_cast<size_t>(round) % descrs.size()];
     const size_t ndim = 2 + random() % 4;
@@ -276,8 +278,7 @@ TEST_CASE("to_native_byte_order on an rvalue converts in place only when nothing
     CHECK(native->bytes().data() != other.bytes().data());
     CHECK(other.dtype().type_string() == ">f8");
     const Bytes expected = payload_of(data, true);
-    CHECK(std::equal(other.bytes().begin(), other.bytes().end(), expected.begin(),
-                     expected.end()));
+    CHECK(std::equal(other.bytes().begin(), other.bytes().end(), expected.begin(), expected.end()));
     auto values = native->values<double>();
     REQUIRE(values.ok());
     CHECK(std::vector<double>(values->begin(), values->end()) == data);
@@ -364,8 +365,7 @@ TEST_CASE("byte-order conversion costs payload bytes, not fields x elements",
   REQUIRE(native.ok());
   Bytes swapped = payload;
   reference_swap(descr_dtype(descr), swapped);
-  CHECK(std::equal(native->bytes().begin(), native->bytes().end(), swapped.begin(),
-                   swapped.end()));
+  CHECK(std::equal(native->bytes().begin(), native->bytes().end(), swapped.begin(), swapped.end()));
   CHECK_FALSE(native->dtype().has_big_endian());
 
   // Only zero-size or single-byte big-endian leaves: nothing to swap at all.
@@ -412,9 +412,9 @@ TEST_CASE("an Array can be built only through the checked factory", "[array]") {
   // The constructor is private: no caller can pair metadata with a payload of another size.
   STATIC_REQUIRE_FALSE(std::is_constructible_v<Array, NpyInfo, std::shared_ptr<const void>,
                                                std::span<const std::byte>, bool>);
-  STATIC_REQUIRE_FALSE(std::is_constructible_v<Array, NpyInfo, std::shared_ptr<const void>,
-                                               std::span<const std::byte>,
-                                               std::span<std::byte>, bool>);
+  STATIC_REQUIRE_FALSE(
+      std::is_constructible_v<Array, NpyInfo, std::shared_ptr<const void>,
+                              std::span<const std::byte>, std::span<std::byte>, bool>);
 
   const Bytes file = npy_file(simple_dict("'<i4'", "(2, 3)"), Bytes(24, std::byte{1}));
   auto array = read_npy(file);

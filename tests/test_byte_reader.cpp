@@ -2,9 +2,9 @@
 #include <cstddef>
 #include <vector>
 
+#include "base/byte_reader.h"
 #include "support/bytes.h"
 #include "support/catch.h"
-#include "base/byte_reader.h"
 
 using npyguard::detail::ByteReader;
 using npyguard::test::bytes_of;

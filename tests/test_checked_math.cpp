@@ -4,8 +4,8 @@
 #include <limits>
 #include <vector>
 
-#include "support/catch.h"
 #include "base/checked_math.h"
+#include "support/catch.h"
 
 using npyguard::detail::checked_add;
 using npyguard::detail::checked_mul;

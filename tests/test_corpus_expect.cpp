@@ -16,7 +16,8 @@ using namespace npyguard::test;
 
 namespace {
 
-const std::filesystem::path kExpectDir = std::filesystem::path(NPYGUARD_SOURCE_DIR) / "corpus/expect";
+const std::filesystem::path kExpectDir =
+    std::filesystem::path(NPYGUARD_SOURCE_DIR) / "corpus/expect";
 
 // Loads everything in the input; returns the first error, or an Ok status.
 Status load_everything_from_memory(const Bytes& bytes) {

@@ -81,8 +81,8 @@ TEST_CASE("simple type strings NumPy writes", "[dtype]") {
 }
 
 TEST_CASE("canonical strings print back unchanged", "[dtype]") {
-  for (const char* text : {"'|b1'", "'<i4'", "'>u8'", "'<f16'", "'|S0'", "'<U7'", "'|V6'",
-                           "'<M8'", "'<m8[10ms]'", "'>M8[ns]'"}) {
+  for (const char* text : {"'|b1'", "'<i4'", "'>u8'", "'<f16'", "'|S0'", "'<U7'", "'|V6'", "'<M8'",
+                           "'<m8[10ms]'", "'>M8[ns]'"}) {
     CHECK(parsed(text).descr() == text);
   }
   CHECK(parsed("'<u1'").descr() == "'|u1'");
@@ -312,8 +312,8 @@ TEST_CASE("depth and field-count limits", "[dtype][limits]") {
   limits = Limits{};
   limits.max_fields = 4;
   CHECK(parse_descr("[('a', '<i4'), ('b', '<i4'), ('c', '<i4'), ('d', '<i4')]", limits).ok());
-  CHECK(code_of("[('a', '<i4'), ('b', '<i4'), ('c', '<i4'), ('d', '<i4'), ('e', '<i4')]",
-                limits) == ErrorCode::TooManyFields);
+  CHECK(code_of("[('a', '<i4'), ('b', '<i4'), ('c', '<i4'), ('d', '<i4'), ('e', '<i4')]", limits) ==
+        ErrorCode::TooManyFields);
   limits.max_ndim = 2;
   CHECK(parse_descr("[('a', '<i4', (2, 3))]", limits).ok());
   CHECK(code_of("[('a', '<i4', (1, 2, 3))]", limits) == ErrorCode::TooManyDimensions);
@@ -332,8 +332,7 @@ TEST_CASE("field names print back as Python's repr", "[dtype]") {
   CHECK(parsed("[('\\xe9t\\xe9', '<i4')]").descr() == "[('\xc3\xa9t\xc3\xa9', '<i4')]");
   CHECK(parsed("[('\\x85', '<i4')]").descr() == "[('\\x85', '<i4')]");
   CHECK(parsed("[('\\u200b', '<i4')]").descr() == "[('\\u200b', '<i4')]");
-  CHECK(parsed("[('line\\nfeed\\rreturn', '<i4')]").descr() ==
-        "[('line\\nfeed\\rreturn', '<i4')]");
+  CHECK(parsed("[('line\\nfeed\\rreturn', '<i4')]").descr() == "[('line\\nfeed\\rreturn', '<i4')]");
   CHECK(parsed("[('\\u2028\\u180e\\uffff\\ufdd0', '<i4')]").descr() ==
         "[('\\u2028\\u180e\\uffff\\ufdd0', '<i4')]");
   // A format character outside the BMP (TAG LATIN SMALL LETTER A) gets the 8-digit escape.
@@ -342,8 +341,9 @@ TEST_CASE("field names print back as Python's repr", "[dtype]") {
 }
 
 TEST_CASE("type strings and little-endian copies of nested types", "[dtype]") {
-  const DType nested = parsed("[('a', '>i4'), ('b', [('c', '>f8', (2,)), ('d', '|u1')]), "
-                              "('e', '<c16')]");
+  const DType nested = parsed(
+      "[('a', '>i4'), ('b', [('c', '>f8', (2,)), ('d', '|u1')]), "
+      "('e', '<c16')]");
   CHECK(nested.type_string().empty());
   CHECK(nested.has_big_endian());
   const DType little = nested.with_little_endian_leaves();
@@ -351,7 +351,8 @@ TEST_CASE("type strings and little-endian copies of nested types", "[dtype]") {
   CHECK(little.descr() ==
         "[('a', '<i4'), ('b', [('c', '<f8', (2,)), ('d', '|u1')]), ('e', '<c16')]");
   CHECK(little.itemsize == nested.itemsize);
-  CHECK(little.fields.at(1).dtype.fields.at(0).offset == nested.fields.at(1).dtype.fields.at(0).offset);
+  CHECK(little.fields.at(1).dtype.fields.at(0).offset ==
+        nested.fields.at(1).dtype.fields.at(0).offset);
   CHECK(parsed("'>M8[10us]'").type_string() == ">M8[10us]");
   CHECK(parsed("'>M8[10us]'").with_little_endian_leaves().type_string() == "<M8[10us]");
   CHECK(parsed("'|S0'").with_little_endian_leaves().type_string() == "|S0");

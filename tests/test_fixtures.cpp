@@ -30,13 +30,11 @@ std::vector<ManifestRow> read_manifest() {
   while (std::getline(in, line)) {
     const std::vector<std::string> cols = split_tabs(line);
     REQUIRE(cols.size() == 9);
-    rows.push_back({cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7],
-                    cols[8]});
+    rows.push_back(
+        {cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8]});
   }
   return rows;
 }
-
-
 
 }  // namespace
 

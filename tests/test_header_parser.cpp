@@ -66,7 +66,8 @@ TEST_CASE("each grammar rule rejects with its own code", "[header_parser]") {
   const std::vector<Case> cases = {
       {"{'descr': '<f8', 'descr': '<i4', 'fortran_order': False, 'shape': (3,)}",
        ErrorCode::HeaderDuplicateKey},
-      {"{" + f8 + "'fortran_order': False, 'shape': (3,), 'extra': 1}", ErrorCode::HeaderUnknownKey},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,), 'extra': 1}",
+       ErrorCode::HeaderUnknownKey},
       {"{" + f8 + "'fortran_order': False}", ErrorCode::HeaderMissingKey},
       {"{" + f8 + "'shape': (3,)}", ErrorCode::HeaderMissingKey},
       {"{'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderMissingKey},
@@ -114,8 +115,10 @@ TEST_CASE("each grammar rule rejects with its own code", "[header_parser]") {
       {"{'descr': '\\U00110000', 'fortran_order': False, 'shape': (3,)}",
        ErrorCode::HeaderBadString},
       {"{'descr': '<f8\x01', 'fortran_order': False, 'shape': (3,)}", ErrorCode::HeaderBadString},
-      {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\x01", ErrorCode::HeaderNonAsciiOutsideString},
-      {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\xe9", ErrorCode::HeaderNonAsciiOutsideString},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\x01",
+       ErrorCode::HeaderNonAsciiOutsideString},
+      {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\xe9",
+       ErrorCode::HeaderNonAsciiOutsideString},
       {"{" + f8 + "'fortran_order': False, 'shape': (3,)}\n", ErrorCode::HeaderBadTerminator},
       {"{" + f8 + "'fortran_order': False, 'shape': (- 3,)}", ErrorCode::HeaderSyntax},
       {"{" + f8 + "'fortran_order': False, 'shape': (-x,)}", ErrorCode::HeaderSyntax},
@@ -138,8 +141,9 @@ TEST_CASE("a dimension written -0 is 0, as Python reads it", "[header_parser]") 
   CHECK(info->shape == std::vector<uint64_t>{0, 3});
   CHECK(info->count == 0);
   CHECK(info->nbytes == 0);
-  auto subarray = parse_dict("{'descr': [('a', '<i4', (-0,))], 'fortran_order': False, "
-                             "'shape': (2,), }");
+  auto subarray = parse_dict(
+      "{'descr': [('a', '<i4', (-0,))], 'fortran_order': False, "
+      "'shape': (2,), }");
   REQUIRE(subarray.ok());
   CHECK(subarray->dtype.fields.at(0).shape == std::vector<uint64_t>{0});
   CHECK(subarray->dtype.itemsize == 0);
@@ -147,8 +151,7 @@ TEST_CASE("a dimension written -0 is 0, as Python reads it", "[header_parser]") 
         ErrorCode::HeaderBadInteger);
   CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }") ==
         ErrorCode::NegativeDimension);
-  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (-0L,), }", 1) ==
-        std::nullopt);
+  CHECK(code_of("{'descr': '<f8', 'fortran_order': False, 'shape': (-0L,), }", 1) == std::nullopt);
 }
 
 TEST_CASE("Python 2 long suffixes are accepted only in 1.0/2.0 headers", "[header_parser]") {
@@ -210,9 +213,8 @@ TEST_CASE("the header ends with spaces and at most one final newline", "[header_
 
 TEST_CASE("string escapes and encodings decode to UTF-8 field names", "[header_parser]") {
   auto name_of = [](std::string_view descr, int major) -> std::string {
-    auto info = parse_dict("{'descr': " + std::string(descr) +
-                               ", 'fortran_order': False, 'shape': (1,), }",
-                           major);
+    auto info = parse_dict(
+        "{'descr': " + std::string(descr) + ", 'fortran_order': False, 'shape': (1,), }", major);
     if (!info.ok()) return "error: " + std::string(error_name(info.error().code));
     return info->dtype.fields.at(0).name;
   };
@@ -279,8 +281,8 @@ TEST_CASE("header limits are checked", "[header_parser][limits]") {
         ErrorCode::DimensionTooManyDigits);
   limits = Limits{};
   limits.max_header_bytes = 100;
-  auto big = parse_npy_header(npy_file(simple_dict("'<f8'", "(3,)") + std::string(200, ' ')),
-                              limits);
+  auto big =
+      parse_npy_header(npy_file(simple_dict("'<f8'", "(3,)") + std::string(200, ' ')), limits);
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().code == ErrorCode::HeaderTooLarge);
   CHECK(big.error().offset == 8);
@@ -386,11 +388,11 @@ TEST_CASE("the canonical fast path matches np.save's layout and agrees with the 
            "{'descr': '|S5', 'fortran_order': False, 'shape': (5,)), }",
            "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4)), }",
            "{'descr': '<f8', 'fortran_order': False, 'shape': ()), }",
-           "{'descr': '<f8', 'fortran_order': False, 'shape': (3), }",      // not a tuple
-           "{'descr': '<f8', 'fortran_order': False, 'shape': (3L,), }",    // Python 2 long
-           "{'descr': '<f8', 'fortran_order': False, 'shape': (03,), }",    // leading zero
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3), }",    // not a tuple
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3L,), }",  // Python 2 long
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (03,), }",  // leading zero
            "{'descr': '<f8', 'fortran_order': False, 'shape': (-3,), }",
-           "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}",       // no ", }"
+           "{'descr': '<f8', 'fortran_order': False, 'shape': (3,)}",  // no ", }"
            "{'descr': '<f8', 'fortran_order': 0, 'shape': (3,), }",
            "{'descr': \"<f8\", 'fortran_order': False, 'shape': (3,), }",
            "{'descr': '<f\\x38', 'fortran_order': False, 'shape': (3,), }",

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "npy/payload_scan.h"
 #include "npyguard/npy.h"
 #include "npyguard/npz.h"
-#include "npy/payload_scan.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 
@@ -48,7 +48,8 @@ ErrorCode code_everywhere(const Bytes& file, const Limits& limits = {}) {
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("npyguard_everywhere_" + std::to_string(::getpid()) + ".npy"))
                                .string();
-  std::ofstream(path, std::ios::binary).write(text.data(), static_cast<std::streamsize>(text.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(text.data(), static_cast<std::streamsize>(text.size()));
   const auto mapped = read_npy_file(path, limits, FileAccess::Mmap);
   const auto pread = read_npy_file(path, limits, FileAccess::Pread);
   const auto validated_file = validate_npy_file(path, limits);
@@ -78,8 +79,8 @@ TEST_CASE("magic and version", "[npy_reader]") {
   CHECK(code_everywhere(bytes_of("\x93NUMPY\x01\x00\x10"sv)) == ErrorCode::TruncatedPreamble);
   CHECK(code_everywhere(bytes_of("\x93NUMPY\x02\x00\x10\x00\x00"sv)) ==
         ErrorCode::TruncatedPreamble);
-  for (std::string_view version : {"\x01\x01"sv, "\x00\x00"sv, "\x04\x00"sv, "\x02\x01"sv,
-                                   "\xff\xff"sv}) {
+  for (std::string_view version :
+       {"\x01\x01"sv, "\x00\x00"sv, "\x04\x00"sv, "\x02\x01"sv, "\xff\xff"sv}) {
     Bytes file = bytes_of("\x93NUMPY");
     append(file, version);
     append(file, "\x10\x00\x00\x00"sv);
@@ -224,8 +225,8 @@ TEST_CASE("bool payloads must hold 0 or 1", "[npy_reader]") {
   // A bool inside a record, after a 4-byte field, in the second element.
   Bytes record_payload = zeros(10);
   record_payload[5 + 4] = std::byte{7};
-  const Bytes record = npy_file(simple_dict("[('a', '<i4'), ('flag', '|b1')]", "(2,)"),
-                                record_payload);
+  const Bytes record =
+      npy_file(simple_dict("[('a', '<i4'), ('flag', '|b1')]", "(2,)"), record_payload);
   CHECK(code_everywhere(record) == ErrorCode::InvalidBool);
   CHECK(error_of(record).offset == payload_start(record) + 9);
   // A bool subarray inside a subarray of records.
@@ -434,7 +435,8 @@ TEST_CASE("a field whose type is a subarray reads as NumPy lays it out", "[npy_r
   CHECK(static_cast<int>(b->at(1).value()[0]) == 9);
 }
 
-TEST_CASE("NumPy-written forms once refused are read as NumPy reads them", "[npy_reader][regression]") {
+TEST_CASE("NumPy-written forms once refused are read as NumPy reads them",
+          "[npy_reader][regression]") {
   struct Case {
     const char* file;
     const char* descr;
@@ -445,8 +447,10 @@ TEST_CASE("NumPy-written forms once refused are read as NumPy reads them", "[npy
       {"2026-12-02-dimension-minus-zero.npy", "'<i4'", {0, 3}},
       {"2026-12-02-title-integer.npy", "[((1, 'a'), '<i4'), ((-5, 'b'), '|u1')]", {2}},
       {"2026-12-02-title-bytes.npy",
-       "[((b't', 'a'), '<i4'), ((b'\\x00\\xff\\'\"\\\\\\t', 'b'), '|u1')]", {2}},
-      {"2026-12-02-field-type-is-a-subarray.npy", "[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]",
+       "[((b't', 'a'), '<i4'), ((b'\\x00\\xff\\'\"\\\\\\t', 'b'), '|u1')]",
+       {2}},
+      {"2026-12-02-field-type-is-a-subarray.npy",
+       "[('a', ('<i4', (2,)), (3,)), ('b', '|u1')]",
        {2}},
   };
   const std::string dir = std::string(NPYGUARD_SOURCE_DIR) + "/corpus/regressions/fuzz_npy/";
@@ -479,8 +483,8 @@ TEST_CASE("consumer differentials: shapes NumPy's reshape and subarrays refuse",
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().code == ErrorCode::SizeOverflow);
   }
-  const auto archive = NpzArchive::open_file(
-      dir + "2026-12-02-zero-itemsize-dim-product-overflow-member.npz");
+  const auto archive =
+      NpzArchive::open_file(dir + "2026-12-02-zero-itemsize-dim-product-overflow-member.npz");
   REQUIRE(archive.ok());
   CHECK(archive->validate_all().error().code == ErrorCode::SizeOverflow);
   // A zero-size field whose subarray dimension does not fit NumPy's C int.
@@ -488,8 +492,9 @@ TEST_CASE("consumer differentials: shapes NumPy's reshape and subarrays refuse",
   REQUIRE_FALSE(wide.ok());
   CHECK(wide.error().code == ErrorCode::DtypeBadField);
   // The same dimensions after the 0 are fine, as in NumPy: (0, 3, 2^62) of |V0.
-  const std::string header = "{'descr': '|V0', 'fortran_order': False, 'shape': (0, 3, "
-                             "4611686018427387904), }";
+  const std::string header =
+      "{'descr': '|V0', 'fortran_order': False, 'shape': (0, 3, "
+      "4611686018427387904), }";
   Bytes file = {std::byte{0x93}, std::byte{'N'}, std::byte{'U'}, std::byte{'M'},
                 std::byte{'P'},  std::byte{'Y'}, std::byte{1},   std::byte{0}};
   std::string padded = header;

@@ -43,8 +43,6 @@ std::vector<Row> read_manifest() {
   return rows;
 }
 
-
-
 }  // namespace
 
 TEST_CASE("every NumPy-written archive reads back with NumPy's values", "[npz]") {
@@ -121,8 +119,9 @@ TEST_CASE("skipped non-.npy members are listed but cannot be read", "[npz][limit
 
 TEST_CASE("a member skipped for its name but holding .npy data is still validated", "[npz]") {
   // NumPy parses any member whose data starts with the .npy magic; data.bin holds object dtype.
-  const Bytes bytes = read_file(std::string(NPYGUARD_SOURCE_DIR) +
-                                "/corpus/expect/fail_zip_not_npy_member__npy_content_other_name.npz");
+  const Bytes bytes =
+      read_file(std::string(NPYGUARD_SOURCE_DIR) +
+                "/corpus/expect/fail_zip_not_npy_member__npy_content_other_name.npz");
   Limits limits;
   limits.skip_non_npy_members = true;
   auto archive = NpzArchive::open(bytes, limits);
@@ -151,11 +150,10 @@ TEST_CASE("a large deflate member with trailing data reads when trailing data is
           "[npz][limits]") {
   // Larger than 12 + max_header_bytes + max_array_bytes: the whole-member path is not taken, and
   // read() used to report that as `internal` instead of reading the member by streaming.
-  const Bytes bytes = read_file(
-      std::string(NPYGUARD_SOURCE_DIR) +
-      "/corpus/expect/fail_zip_member_size_mismatch__deflate_trailing_beyond_limits.npz");
-  CHECK(NpzArchive::open(bytes).value().read(0).error().code ==
-        ErrorCode::ZipMemberSizeMismatch);
+  const Bytes bytes =
+      read_file(std::string(NPYGUARD_SOURCE_DIR) +
+                "/corpus/expect/fail_zip_member_size_mismatch__deflate_trailing_beyond_limits.npz");
+  CHECK(NpzArchive::open(bytes).value().read(0).error().code == ErrorCode::ZipMemberSizeMismatch);
   Limits limits;
   limits.allow_trailing_data = true;
   limits.max_array_bytes = 64;
@@ -172,9 +170,9 @@ TEST_CASE("a large deflate member with trailing data reads when trailing data is
 TEST_CASE("one inflater, one verdict: a stream only libdeflate decodes is refused on every path",
           "[npz]") {
   // Distance symbol 30 in a fixed-Huffman block: zlib refuses it, libdeflate 1.14 did not.
-  const Bytes bytes = read_file(
-      std::string(NPYGUARD_SOURCE_DIR) +
-      "/corpus/expect/fail_inflate_corrupt__fixed_huffman_distance_symbol_30.npz");
+  const Bytes bytes =
+      read_file(std::string(NPYGUARD_SOURCE_DIR) +
+                "/corpus/expect/fail_inflate_corrupt__fixed_huffman_distance_symbol_30.npz");
   auto archive = NpzArchive::open(bytes);
   REQUIRE(archive.ok());
   CHECK(archive->read(0).error().code == ErrorCode::InflateCorrupt);
@@ -196,9 +194,9 @@ TEST_CASE("a data descriptor that reads two ways is refused", "[npz]") {
     Bytes local;
     append(local, "PK\x03\x04");
     append_le(local, 20, 2);
-    append_le(local, 8, 2);  // flags: data descriptor
-    append_le(local, 0, 2);  // stored
-    append_le(local, 0, 4);  // time, date
+    append_le(local, 8, 2);   // flags: data descriptor
+    append_le(local, 0, 2);   // stored
+    append_le(local, 0, 4);   // time, date
     append_le(local, 0, 12);  // crc, sizes: in the descriptor
     append_le(local, 5, 2);
     append_le(local, 0, 2);
@@ -221,7 +219,7 @@ TEST_CASE("a data descriptor that reads two ways is refused", "[npz]") {
     append_le(central, kSize, 4);
     append_le(central, 5, 2);
     append_le(central, 0, 12);  // extra, comment, disk, internal and external attributes
-    append_le(central, 0, 4);  // local header offset
+    append_le(central, 0, 4);   // local header offset
     append(central, "a.npy");
     const size_t directory_size = central.size();
     append(tail, central);
@@ -467,8 +465,8 @@ TEST_CASE("read_all loads members in parallel with read()'s results", "[npz]") {
 }
 
 TEST_CASE("read_into fills a caller's buffer with a member, end and CRC verified", "[npz]") {
-  for (const char* name : {"savez_compressed.npz", "savez_stored.npz",
-                           "savez_compressed_nonseekable.npz"}) {
+  for (const char* name :
+       {"savez_compressed.npz", "savez_stored.npz", "savez_compressed_nonseekable.npz"}) {
     INFO(name);
     auto archive = NpzArchive::open_file(kNpzDir + name);
     REQUIRE(archive.ok());
@@ -613,10 +611,12 @@ TEST_CASE("an honest small bomb passes the default budget and is refused below i
   CHECK(accepted->read("zeros").ok());
   CHECK(accepted->read_all(2).ok());
   size_t visited = 0;
-  CHECK(accepted->validate_each([&](size_t, NpyInfo&&) {
-                    ++visited;
-                    return ok_status();
-                  }).ok());
+  CHECK(accepted
+            ->validate_each([&](size_t, NpyInfo&&) {
+              ++visited;
+              return ok_status();
+            })
+            .ok());
   CHECK(visited == 2);
 
   // Factor 0: the floor alone, to the byte.
@@ -653,8 +653,8 @@ TEST_CASE("every real archive passes the default amplification budget", "[npz][l
     INFO(path);
     const auto archive = NpzArchive::open_file(path);
     if (!archive.ok()) FAIL(describe(archive.error()));
-    CHECK(total_uncompressed(*archive) <= Limits{}.amplification_budget(
-                                              std::filesystem::file_size(path)));
+    CHECK(total_uncompressed(*archive) <=
+          Limits{}.amplification_budget(std::filesystem::file_size(path)));
   }
 }
 
@@ -679,9 +679,10 @@ TEST_CASE("the amplification budget saturates instead of overflowing", "[npz][li
   CHECK(limits.amplification_budget(kMax) == kGiB);
 }
 
-TEST_CASE("canned limits: untrusted_uploads is the defaults, trusted_local_files loosens only "
-          "resources",
-          "[npz][limits]") {
+TEST_CASE(
+    "canned limits: untrusted_uploads is the defaults, trusted_local_files loosens only "
+    "resources",
+    "[npz][limits]") {
   const Limits defaults;
   const Limits untrusted = Limits::untrusted_uploads();
   CHECK(untrusted == defaults);

@@ -34,8 +34,8 @@ void put_u32(Bytes& bytes, size_t at, uint32_t value, bool big_endian) {
 }  // namespace
 
 TEST_CASE("payload scan: only dtypes holding bool or U bytes need one", "[payload_scan]") {
-  for (const char* plain : {"'<f8'", "'<i4'", "'|S5'", "'|V8'", "'<M8[s]'",
-                            "[('a', '<i4'), ('b', '|S3')]"}) {
+  for (const char* plain :
+       {"'<f8'", "'<i4'", "'|S5'", "'|V8'", "'<M8[s]'", "[('a', '<i4'), ('b', '|S3')]"}) {
     INFO(plain);
     const DType dtype = dtype_of(plain);
     CHECK_FALSE(PayloadScanner(dtype).needed());
@@ -82,8 +82,8 @@ TEST_CASE("payload scan: U code units must be Unicode scalar values, in either b
     put_u32(items, 8, 0xD7FF, big);
     put_u32(items, 12, 0xE000, big);
     CHECK(scanner.scan(items, 0, Limits{}).ok());
-    for (const uint32_t bad_unit : {uint32_t{0xD800}, uint32_t{0xDFFF}, uint32_t{0x110000},
-                                    uint32_t{0xFFFFFFFF}}) {
+    for (const uint32_t bad_unit :
+         {uint32_t{0xD800}, uint32_t{0xDFFF}, uint32_t{0x110000}, uint32_t{0xFFFFFFFF}}) {
       Bytes broken = items;
       put_u32(broken, 20, bad_unit, big);
       const Status bad = scanner.scan(broken, 64, Limits{});
@@ -103,7 +103,7 @@ TEST_CASE("payload scan: in a record only the bool and U bytes are looked at", "
   const PayloadScanner scanner(dtype);
   Bytes items(3 * 12, std::byte{0xFF});  // garbage everywhere...
   for (size_t item = 0; item < 3; ++item) {
-    items[item * 12 + 4] = std::byte{1};  // ...but valid bools
+    items[item * 12 + 4] = std::byte{1};        // ...but valid bools
     put_u32(items, item * 12 + 8, 'x', false);  // ...and valid code points
   }
   CHECK(scanner.scan(items, 0, Limits{}).ok());

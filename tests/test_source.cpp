@@ -10,15 +10,15 @@
 #include <cstdio>
 #include <fstream>
 #include <istream>
+#include <random>
 #include <stdexcept>
 #include <streambuf>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "npyguard/npy.h"
 #include "io/source.h"
+#include "npyguard/npy.h"
 #include "support/bytes.h"
 #include "support/catch.h"
 
@@ -33,7 +33,8 @@ std::string temp_path(const std::string& name) {
 
 void write_bytes(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 }  // namespace
@@ -51,17 +52,16 @@ TEST_CASE("mmap, pread and validation agree on a file", "[source]") {
   REQUIRE(checked.ok());
   CHECK(mapped->is_zero_copy());
   CHECK_FALSE(copied->is_zero_copy());
-  CHECK(std::equal(mapped->bytes().begin(), mapped->bytes().end(), payload.begin(),
-                   payload.end()));
-  CHECK(std::equal(copied->bytes().begin(), copied->bytes().end(), payload.begin(),
-                   payload.end()));
+  CHECK(std::equal(mapped->bytes().begin(), mapped->bytes().end(), payload.begin(), payload.end()));
+  CHECK(std::equal(copied->bytes().begin(), copied->bytes().end(), payload.begin(), payload.end()));
   CHECK(checked->shape == std::vector<uint64_t>{3, 4});
   std::remove(path.c_str());
 }
 
 TEST_CASE("file-level rejections match the in-memory ones", "[source]") {
   const std::string path = temp_path("bad.npy");
-  const Bytes file = npy_file(simple_dict("'|b1'", "(4,)"), bytes_of(std::string_view("\x01\x00\x05\x01", 4)));
+  const Bytes file =
+      npy_file(simple_dict("'|b1'", "(4,)"), bytes_of(std::string_view("\x01\x00\x05\x01", 4)));
   write_bytes(path, file);
   for (auto access : {FileAccess::Mmap, FileAccess::Pread}) {
     auto result = read_npy_file(path, Limits{}, access);
@@ -104,7 +104,8 @@ TEST_CASE("only regular files are opened", "[source]") {
 TEST_CASE("descriptor streams read standard-input style pipes", "[source]") {
   int fds[2];
   REQUIRE(::pipe(fds) == 0);
-  const Bytes file = npy_file(simple_dict("'<u2'", "(2,)"), bytes_of(std::string_view("\x01\x02\x03\x04", 4)));
+  const Bytes file =
+      npy_file(simple_dict("'<u2'", "(2,)"), bytes_of(std::string_view("\x01\x02\x03\x04", 4)));
   REQUIRE(::write(fds[1], file.data(), file.size()) == static_cast<ssize_t>(file.size()));
   ::close(fds[1]);
   FdInputStream in(fds[0]);
@@ -160,9 +161,9 @@ TEST_CASE("open failures and failing istreams are Io errors", "[source]") {
   CHECK(directory.error().code == ErrorCode::IoNotRegularFile);
   CHECK(render_detail(directory.error()) == "is a directory");
   CHECK(validate_npy_file(std::string(5000, 'a')).error().code == ErrorCode::IoOpenFailed);
-  CHECK(detail::MemoryRandomAccess(Bytes(4)).read_at(2, std::span(Bytes(3).data(), 3))
-            .error()
-            .code == ErrorCode::IoReadFailed);
+  CHECK(
+      detail::MemoryRandomAccess(Bytes(4)).read_at(2, std::span(Bytes(3).data(), 3)).error().code ==
+      ErrorCode::IoReadFailed);
 
   // A stream buffer whose read throws: std::istream turns that into badbit, or rethrows it
   // when exceptions are enabled; IstreamInputStream reports both as io_read_failed.
@@ -262,11 +263,11 @@ TEST_CASE("read_npy_file_into fills the caller's buffer, validated like a load",
   // Native byte order while reading: a big-endian record with a U field and a complex field
   // comes out exactly as the Array conversion makes it, and the info says host order.
   Bytes record;
-  append(record, std::string_view("\x00\x01\x02\x03", 4));   // >i4
+  append(record, std::string_view("\x00\x01\x02\x03", 4));                  // >i4
   append(record, std::string_view("\x00\x00\x00\x41\x00\x00\x00\x42", 8));  // >U2 "AB"
   append(record, std::string_view("\x3f\x80\x00\x00\x40\x00\x00\x00", 8));  // >c8 1+2j
-  const Bytes big = npy_file(simple_dict("[('a', '>i4'), ('s', '>U2'), ('z', '>c8')]", "(1,)"),
-                             record);
+  const Bytes big =
+      npy_file(simple_dict("[('a', '>i4'), ('s', '>U2'), ('z', '>c8')]", "(1,)"), record);
   write_bytes(path, big);
   const auto loaded = read_npy(big);
   REQUIRE(loaded.ok());
@@ -303,10 +304,16 @@ TEST_CASE("read_npy_file_into in C order matches the Array conversions", "[sourc
   // Wide and tall (a column above the 1 MiB step: pieces of one column), odd item sizes,
   // dimensions of 1, three and four dimensions (converted at the end).
   const std::vector<Case> cases = {
-      {"'<f4'", "(37, 53)"},       {"'>f8'", "(300000, 3)"},   {"'|u1'", "(1, 70, 1, 9)"},
-      {"'>c16'", "(5, 7)"},        {"'|S3'", "(129, 2)"},      {"'<i2'", "(4, 5, 6)"},
-      {"[('a', '>i4'), ('b', '|b1')]", "(11, 13)"},             {"'>U2'", "(3, 4, 2, 5)"},
-      {"'<f8'", "(1, 1)"},         {"'|b1'", "(1000, 2000)"},
+      {"'<f4'", "(37, 53)"},
+      {"'>f8'", "(300000, 3)"},
+      {"'|u1'", "(1, 70, 1, 9)"},
+      {"'>c16'", "(5, 7)"},
+      {"'|S3'", "(129, 2)"},
+      {"'<i2'", "(4, 5, 6)"},
+      {"[('a', '>i4'), ('b', '|b1')]", "(11, 13)"},
+      {"'>U2'", "(3, 4, 2, 5)"},
+      {"'<f8'", "(1, 1)"},
+      {"'|b1'", "(1000, 2000)"},
   };
   for (const Case& c : cases) {
     INFO(c.descr << " " << c.shape);

@@ -8,8 +8,8 @@
 #include <random>
 #include <vector>
 
-#include "support/catch.h"
 #include "array/transpose.h"
+#include "support/catch.h"
 
 namespace {
 
@@ -61,7 +61,7 @@ TEST_CASE("transpose_into matches the reference for every kernel and edge", "[tr
   for (const size_t itemsize : itemsizes) {
     for (const size_t rows : dims) {
       for (const size_t cols : dims) {
-        const size_t extra = random() % 3 == 0 ? random() % 9 : 0;  // gaps between rows
+        const size_t extra = random() % 3 == 0 ? random() % 9 : 0;        // gaps between rows
         const size_t offset = random() % 2 == 0 ? 0 : 1 + random() % 31;  // unaligned
         const Case c{rows, cols, rows + extra, itemsize, offset};
         check_case(c, TransposeSimd::Auto, random);

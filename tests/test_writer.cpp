@@ -78,8 +78,10 @@ TEST_CASE("header framing follows NumPy's version choice", "[writer]") {
   CHECK(static_cast<uint8_t>((*v3)[6]) == 3);
   // An 85 KB header does not fit 1.0's u16 length: 2.0.
   for (int i = 1; i < 5000; ++i) {
-    record.fields.push_back(
-        Field{.name = "f" + std::to_string(i), .offset = 8u * static_cast<unsigned>(i), .dtype = f8, .size = 8});
+    record.fields.push_back(Field{.name = "f" + std::to_string(i),
+                                  .offset = 8u * static_cast<unsigned>(i),
+                                  .dtype = f8,
+                                  .size = 8});
   }
   record.itemsize = 8 * 5000;
   auto v2 = encode_npy_header(record, shape, false);
@@ -104,16 +106,44 @@ DType random_dtype(std::mt19937_64& rng, int depth) {
   DType dt;
   const ByteOrder order = pick(2) ? ByteOrder::Little : ByteOrder::Big;
   switch (choice) {
-    case 0: dt = {.kind = DTypeKind::Bool, .itemsize = 1}; break;
-    case 1: dt = {.kind = DTypeKind::SignedInt, .byte_order = order, .itemsize = uint64_t{1} << pick(4)}; break;
-    case 2: dt = {.kind = DTypeKind::UnsignedInt, .byte_order = order, .itemsize = uint64_t{1} << pick(4)}; break;
-    case 3: dt = {.kind = DTypeKind::Float, .byte_order = order, .itemsize = uint64_t{2} << pick(3)}; break;
-    case 4: dt = {.kind = DTypeKind::Complex, .byte_order = order, .itemsize = uint64_t{8} << pick(2)}; break;
-    case 5: dt = {.kind = DTypeKind::Bytes, .itemsize = pick(6)}; break;
-    case 6: dt = {.kind = DTypeKind::Unicode, .byte_order = order, .itemsize = 4 * (1 + pick(3))}; break;
-    case 7: dt = {.kind = DTypeKind::Void, .itemsize = 1 + pick(5)}; break;
-    case 8: dt = {.kind = DTypeKind::Datetime, .byte_order = order, .itemsize = 8, .unit = DatetimeUnit::Nanosecond, .unit_multiplier = static_cast<uint32_t>(1 + pick(3))}; break;
-    case 9: dt = {.kind = DTypeKind::Timedelta, .byte_order = order, .itemsize = 8, .unit = DatetimeUnit::Second}; break;
+    case 0:
+      dt = {.kind = DTypeKind::Bool, .itemsize = 1};
+      break;
+    case 1:
+      dt = {.kind = DTypeKind::SignedInt, .byte_order = order, .itemsize = uint64_t{1} << pick(4)};
+      break;
+    case 2:
+      dt = {
+          .kind = DTypeKind::UnsignedInt, .byte_order = order, .itemsize = uint64_t{1} << pick(4)};
+      break;
+    case 3:
+      dt = {.kind = DTypeKind::Float, .byte_order = order, .itemsize = uint64_t{2} << pick(3)};
+      break;
+    case 4:
+      dt = {.kind = DTypeKind::Complex, .byte_order = order, .itemsize = uint64_t{8} << pick(2)};
+      break;
+    case 5:
+      dt = {.kind = DTypeKind::Bytes, .itemsize = pick(6)};
+      break;
+    case 6:
+      dt = {.kind = DTypeKind::Unicode, .byte_order = order, .itemsize = 4 * (1 + pick(3))};
+      break;
+    case 7:
+      dt = {.kind = DTypeKind::Void, .itemsize = 1 + pick(5)};
+      break;
+    case 8:
+      dt = {.kind = DTypeKind::Datetime,
+            .byte_order = order,
+            .itemsize = 8,
+            .unit = DatetimeUnit::Nanosecond,
+            .unit_multiplier = static_cast<uint32_t>(1 + pick(3))};
+      break;
+    case 9:
+      dt = {.kind = DTypeKind::Timedelta,
+            .byte_order = order,
+            .itemsize = 8,
+            .unit = DatetimeUnit::Second};
+      break;
     default: {
       dt.kind = DTypeKind::Structured;
       uint64_t offset = 0;
@@ -137,7 +167,8 @@ DType random_dtype(std::mt19937_64& rng, int depth) {
       dt.itemsize = offset + pick(3);  // trailing padding
     }
   }
-  if (dt.itemsize == 1 && dt.kind != DTypeKind::Structured) dt.byte_order = ByteOrder::NotApplicable;
+  if (dt.itemsize == 1 && dt.kind != DTypeKind::Structured)
+    dt.byte_order = ByteOrder::NotApplicable;
   return dt;
 }
 
@@ -204,8 +235,7 @@ TEST_CASE("written .npz archives pass the strict reader", "[writer][npz]") {
   }
   const std::vector<NpzWriteMember> duplicate = {members[0], members[0]};
   CHECK(encode_npz(duplicate).error().code == ErrorCode::ZipDuplicateName);
-  const std::vector<NpzWriteMember> unsafe = {
-      {.key = "../evil", .array = members[0].array}};
+  const std::vector<NpzWriteMember> unsafe = {{.key = "../evil", .array = members[0].array}};
   CHECK(encode_npz(unsafe).error().code == ErrorCode::ZipUnsafeName);
   CHECK(encode_npz({}).ok());
   CHECK(NpzArchive::open(*encode_npz({})).ok());
@@ -228,7 +258,8 @@ TEST_CASE("force_zip64 writes ZIP64 records the strict reader cross-checks", "[w
     const auto count = [](const Bytes& bytes, std::string_view signature) {
       size_t n = 0;
       for (size_t i = 0; i + signature.size() <= bytes.size(); ++i) {
-        n += std::equal(signature.begin(), signature.end(), bytes.begin() + static_cast<std::ptrdiff_t>(i),
+        n += std::equal(signature.begin(), signature.end(),
+                        bytes.begin() + static_cast<std::ptrdiff_t>(i),
                         [](char c, std::byte b) { return static_cast<std::byte>(c) == b; });
       }
       return n;
@@ -246,8 +277,8 @@ TEST_CASE("force_zip64 writes ZIP64 records the strict reader cross-checks", "[w
     for (const NpzMember& member : archive->members()) {
       auto array = archive->read(member.key);
       REQUIRE(array.ok());
-      CHECK(std::equal(array->bytes().begin(), array->bytes().end(), payload.begin(),
-                       payload.end()));
+      CHECK(
+          std::equal(array->bytes().begin(), array->bytes().end(), payload.begin(), payload.end()));
     }
     // Same members, same order: the forced archive differs only by its ZIP64 records.
     const auto plain_archive = NpzArchive::open(*plain);
@@ -398,8 +429,7 @@ TEST_CASE("a writer whose add failed stays failed and never writes the target", 
     const std::string target = (dir / "bad_key.npz").string();
     auto writer = NpzFileWriter::create(target);
     REQUIRE(writer.ok());
-    CHECK(writer->add({.key = "../escape", .array = ref}).error().code ==
-          ErrorCode::ZipUnsafeName);
+    CHECK(writer->add({.key = "../escape", .array = ref}).error().code == ErrorCode::ZipUnsafeName);
     // The same key with a fixed array, and then another key: both refused as writer_failed
     // (not as a duplicate: the refused key was never recorded).
     CHECK(writer->add({.key = "ok", .array = ref}).error().code == ErrorCode::WriterFailed);

@@ -93,8 +93,7 @@ TEST_CASE("the stream screen stops at the first impossible byte", "[npz][stream]
     CHECK(status.error().offset == archive.size());
   }
   SECTION("the stream ends inside the directory") {
-    const Status status =
-        screen(std::span(archive).first(archive.size() - 30), 4096, Limits{});
+    const Status status = screen(std::span(archive).first(archive.size() - 30), 4096, Limits{});
     CHECK(status.error().code == ErrorCode::ZipNoEndRecord);
   }
   SECTION("garbage where the second member should start") {

@@ -17,6 +17,7 @@ namespace npyguard {
 // The codes, with their values, are listed once in error_codes.inc, together with each one's name,
 // category, message and offset meaning (error.cpp expands the same rows into its table).
 enum class ErrorCode : uint16_t {
+// NOLINTNEXTLINE(bugprone-macro-parentheses): `enumerator` is a name being declared
 #define NPYGUARD_ERROR_CODE(enumerator, value, name, category, offset, message) enumerator = value,
 #include "npyguard/error_codes.inc"
 #undef NPYGUARD_ERROR_CODE

@@ -25,7 +25,7 @@ namespace npyguard {
 struct NpyInfo {
   uint8_t version_major = 1;
   uint8_t version_minor = 0;
-  uint64_t header_length = 0;   // bytes of header text (after the length field)
+  uint64_t header_length = 0;  // bytes of header text (after the length field)
   DType dtype;
   std::vector<uint64_t> shape;
   bool fortran_order = false;
@@ -99,14 +99,16 @@ class Array {
   // A structured array's field by name (not by title).
   Result<FieldView> field(std::string_view name) const;
 
-
  private:
   // Only the readers and conversions build Arrays (detail::ArrayFactory, which checks that the
   // payload is exactly the size the metadata says), so every Array's bytes match its shape.
   friend struct detail::ArrayFactory;
   Array(NpyInfo info, std::shared_ptr<const void> owner, std::span<const std::byte> payload,
         std::span<std::byte> writable, bool zero_copy) noexcept
-      : info_(std::move(info)), owner_(std::move(owner)), payload_(payload), writable_(writable),
+      : info_(std::move(info)),
+        owner_(std::move(owner)),
+        payload_(payload),
+        writable_(writable),
         zero_copy_(zero_copy) {}
 
   Status check_typed_access(DTypeKind kind, uint64_t size, uint64_t alignment) const;
@@ -174,11 +176,13 @@ struct TypeTraits<bool> {
   static constexpr bool supported = true;
   static constexpr DTypeKind kind = DTypeKind::Bool;
 };
-#define NPYGUARD_DECLARE_TYPE_(T, K)                  \
-  template <>                                         \
-  struct TypeTraits<T> {                              \
-    static constexpr bool supported = true;           \
-    static constexpr DTypeKind kind = DTypeKind::K;   \
+// T is a type and K an enumerator name: neither can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
+#define NPYGUARD_DECLARE_TYPE_(T, K)                \
+  template <>                                       \
+  struct TypeTraits<T> {                            \
+    static constexpr bool supported = true;         \
+    static constexpr DTypeKind kind = DTypeKind::K; \
   }
 NPYGUARD_DECLARE_TYPE_(int8_t, SignedInt);
 NPYGUARD_DECLARE_TYPE_(int16_t, SignedInt);
@@ -192,6 +196,7 @@ NPYGUARD_DECLARE_TYPE_(float, Float);
 NPYGUARD_DECLARE_TYPE_(double, Float);
 NPYGUARD_DECLARE_TYPE_(std::complex<float>, Complex);
 NPYGUARD_DECLARE_TYPE_(std::complex<double>, Complex);
+// NOLINTEND(bugprone-macro-parentheses)
 #undef NPYGUARD_DECLARE_TYPE_
 }  // namespace detail
 

@@ -147,8 +147,7 @@ class NpzArchive {
   // Reads one member's payload into a caller's buffer, like read_npy_file_into (same options,
   // same size rule): the member is inflated or copied straight into `out`, and its end (exact
   // size, CRC-32) is verified before this returns.
-  Result<NpyInfo> read_into(size_t index, std::span<std::byte> out,
-                            IntoOptions options = {}) const;
+  Result<NpyInfo> read_into(size_t index, std::span<std::byte> out, IntoOptions options = {}) const;
   // Validates one member without keeping it: memory stays bounded whatever its size.
   Result<NpyInfo> validate(size_t index) const;
   // Validates every member that is not skipped, in order; stops at the first error. The

@@ -17,7 +17,7 @@ class [[nodiscard]] Result {
  public:
   Result(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT: implicit by design
   Result(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
-  Result(const Error& error) : state_(std::in_place_index<1>, error) {}   // NOLINT
+  Result(const Error& error) : state_(std::in_place_index<1>, error) {}    // NOLINT
 
   bool ok() const noexcept { return state_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
@@ -74,13 +74,15 @@ inline Status ok_status() { return Status::success(); }
 
 }  // namespace npyguard
 
-// Propagation helpers: the only macros allowed in parse code.
+// Propagation helpers: the only macros allowed in parse code. `lhs` is a declaration or an
+// lvalue and `tmp` a name, neither of which can be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define NPYGUARD_CONCAT_INNER_(a, b) a##b
 #define NPYGUARD_CONCAT_(a, b) NPYGUARD_CONCAT_INNER_(a, b)
 
-#define NPYGUARD_TRY(expr)                                        \
-  do {                                                            \
-    auto npyguard_try_status_ = (expr);                           \
+#define NPYGUARD_TRY(expr)                                               \
+  do {                                                                   \
+    auto npyguard_try_status_ = (expr);                                  \
     if (!npyguard_try_status_.ok()) return npyguard_try_status_.error(); \
   } while (false)
 
@@ -91,3 +93,4 @@ inline Status ok_status() { return Status::success(); }
 
 #define NPYGUARD_ASSIGN_OR_RETURN(lhs, expr) \
   NPYGUARD_ASSIGN_OR_RETURN_IMPL_(NPYGUARD_CONCAT_(npyguard_result_, __LINE__), lhs, expr)
+// NOLINTEND(bugprone-macro-parentheses)

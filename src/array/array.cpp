@@ -6,12 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include "npyguard/npy.h"
 #include "array/array_factory.h"
 #include "array/byte_order.h"
-#include "io/payload_buffer.h"
 #include "array/transpose.h"
 #include "base/checked_math.h"
+#include "io/payload_buffer.h"
+#include "npyguard/npy.h"
 
 namespace npyguard {
 namespace {

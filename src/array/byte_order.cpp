@@ -12,6 +12,9 @@
 
 #include "base/work_meter.h"
 
+// The byte-reversal kernel walks spans whose sizes are multiples of the unit (checked by callers).
+// NOLINTBEGIN(cppcoreguidelines-pro-bounds-pointer-arithmetic)
+
 namespace npyguard::detail {
 namespace {
 
@@ -101,6 +104,7 @@ uint32_t SwapPlan::reduce(const DType& dtype) {
       reduced.run =
           SwapRun{.offset = field.offset, .length = field.size, .unit = swap_unit(field.dtype)};
     }
+    // NOLINTNEXTLINE(bugprone-branch-clone): the first and last cases both end a run, for different reasons
     if (!reduced.whole) {
       contiguous = false;
     } else if (node.fields.empty()) {
@@ -230,3 +234,4 @@ bool needs_swap_to_host(const DType& dtype) {
 }
 
 }  // namespace npyguard::detail
+// NOLINTEND(cppcoreguidelines-pro-bounds-pointer-arithmetic)

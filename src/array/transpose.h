@@ -21,8 +21,7 @@ enum class TransposeSimd { Auto, Off };
 // ((cols - 1) * to_stride + rows) elements; the caller guarantees it. Elements of `to` outside
 // those positions are not written.
 void transpose_into(const std::byte* from, std::byte* to, size_t rows, size_t cols,
-                    size_t to_stride, size_t itemsize,
-                    TransposeSimd simd = TransposeSimd::Auto);
+                    size_t to_stride, size_t itemsize, TransposeSimd simd = TransposeSimd::Auto);
 
 // The dimensions that move bytes in an order conversion: the shape without its 1s.
 std::vector<size_t> long_dims(std::span<const uint64_t> shape);

@@ -50,7 +50,6 @@ class ByteReader {
     return ByteReader(bytes_.subspan(offset, len), base_ + offset);
   }
 
-
  private:
   template <class T>
   [[nodiscard]] bool read_le(T& out) noexcept {

@@ -17,12 +17,12 @@ namespace npyguard::detail {
 // once it is known to describe bytes in memory it is narrowed to size_t with a plain
 // static_cast, which this assertion makes lossless. A 32-bit port would have to turn each of
 // those casts into checked_narrow first.
-static_assert(sizeof(size_t) == sizeof(uint64_t) && std::numeric_limits<size_t>::max() ==
-                                                         std::numeric_limits<uint64_t>::max(),
+static_assert(sizeof(size_t) == sizeof(uint64_t) &&
+                  std::numeric_limits<size_t>::max() == std::numeric_limits<uint64_t>::max(),
               "npyguard needs a 64-bit size_t (see checked_math.h)");
 
 template <class T>
-  requires std::is_unsigned_v<T>
+requires std::is_unsigned_v<T>
 [[nodiscard]] constexpr std::optional<T> checked_add(T a, T b) noexcept {
   T out;
   if (__builtin_add_overflow(a, b, &out)) return std::nullopt;
@@ -30,7 +30,7 @@ template <class T>
 }
 
 template <class T>
-  requires std::is_unsigned_v<T>
+requires std::is_unsigned_v<T>
 [[nodiscard]] constexpr std::optional<T> checked_sub(T a, T b) noexcept {
   T out;
   if (__builtin_sub_overflow(a, b, &out)) return std::nullopt;
@@ -38,7 +38,7 @@ template <class T>
 }
 
 template <class T>
-  requires std::is_unsigned_v<T>
+requires std::is_unsigned_v<T>
 [[nodiscard]] constexpr std::optional<T> checked_mul(T a, T b) noexcept {
   T out;
   if (__builtin_mul_overflow(a, b, &out)) return std::nullopt;
@@ -64,7 +64,7 @@ template <class T>
 
 // Converts between integer types, failing when the value does not fit.
 template <class To, class From>
-  requires std::is_integral_v<To> && std::is_integral_v<From>
+requires std::is_integral_v<To> && std::is_integral_v<From>
 [[nodiscard]] constexpr std::optional<To> checked_narrow(From value) noexcept {
   if (!std::in_range<To>(value)) return std::nullopt;
   return static_cast<To>(value);

@@ -31,7 +31,8 @@ size_t decode_utf8(std::span<const std::byte> bytes, size_t pos, uint32_t& code_
   if (lead < 0x80) {
     code_point = lead;
     return 1;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
     length = 2;
     cp = lead & 0x1Fu;
     min_value = 0x80;

@@ -23,7 +23,6 @@ void append_utf8(std::string& out, uint32_t code_point);
 // (overlong, surrogate, above U+10FFFF, truncated).
 size_t decode_utf8(std::span<const std::byte> bytes, size_t pos, uint32_t& code_point) noexcept;
 
-
 // Python's len() of UTF-8 text: every byte that is not a continuation byte starts one character
 // (the text must already be valid UTF-8 for the count to mean anything).
 uint64_t utf8_char_count(std::span<const std::byte> text) noexcept;

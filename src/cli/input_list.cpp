@@ -174,8 +174,8 @@ void walk_directory(const std::string& root, const Options& options, Console& co
     }
     const std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
-    if (DIR* child = visit_entry(open.back(), entry->d_name, options, console, list, found,
-                                 visited)) {
+    if (DIR* child =
+            visit_entry(open.back(), entry->d_name, options, console, list, found, visited)) {
       std::string path = join(open.back().path, entry->d_name);
       open.push_back(OpenDir{child, std::move(path)});
     }
@@ -203,8 +203,7 @@ bool read_list(const std::string& path, Console& console, InputList& list, std::
   const bool from_stdin = path == kStdinName;
   const int fd = from_stdin ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    report_unreadable(console, path, "cannot open the list: " + errno_text(errno),
-                      list);
+    report_unreadable(console, path, "cannot open the list: " + errno_text(errno), list);
     return false;
   }
   std::array<char, kListChunkBytes> chunk{};
@@ -213,8 +212,7 @@ bool read_list(const std::string& path, Console& console, InputList& list, std::
     const ssize_t got = ::read(fd, chunk.data(), chunk.size());
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
-      report_unreadable(console, path, "cannot read the list: " + errno_text(errno),
-                        list);
+      report_unreadable(console, path, "cannot read the list: " + errno_text(errno), list);
       ok = false;
     }
     if (got <= 0) break;

@@ -14,6 +14,7 @@
 #include <iostream>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -244,13 +245,16 @@ const NumberOption kNumberOptions[] = {
     {.name = "--max-fields", .u32 = &Limits::max_fields},
     {.name = "--max-members", .u32 = &Limits::max_members},
     {.name = "--max-total-bytes", .u64 = &Limits::max_total_uncompressed, .byte_suffixes = true},
-    {.name = "--max-total-header-bytes", .u64 = &Limits::max_total_header_bytes,
+    {.name = "--max-total-header-bytes",
+     .u64 = &Limits::max_total_header_bytes,
      .byte_suffixes = true},
-    {.name = "--max-stdin-bytes", .u64 = &Limits::max_streamed_archive_bytes,
+    {.name = "--max-stdin-bytes",
+     .u64 = &Limits::max_streamed_archive_bytes,
      .byte_suffixes = true},
     {.name = "--max-ratio", .u32 = &Limits::max_compression_ratio},
     {.name = "--max-amplification", .u32 = &Limits::max_amplification_factor},
-    {.name = "--amplification-floor", .u64 = &Limits::amplification_floor_bytes,
+    {.name = "--amplification-floor",
+     .u64 = &Limits::amplification_floor_bytes,
      .byte_suffixes = true},
     {.name = "--max-member-name-bytes", .u32 = &Limits::max_member_name_bytes},
 };
@@ -551,8 +555,8 @@ ParsedArgs parse_command_args(const CommandSpec& spec, const std::vector<std::st
       return usage_error("-0 describes the --files-from list; give --files-from too");
     }
     const bool list_from_stdin = options.files_from && *options.files_from == kStdinName;
-    if (list_from_stdin &&
-        std::find(options.inputs.begin(), options.inputs.end(), kStdinName) != options.inputs.end()) {
+    if (list_from_stdin && std::find(options.inputs.begin(), options.inputs.end(), kStdinName) !=
+                               options.inputs.end()) {
       return usage_error("standard input cannot be both the --files-from list and a FILE");
     }
   }
@@ -635,10 +639,14 @@ int main(int argc, char** argv) {
   namespace cli = npyguard::cli;
   // A reader that goes away (| head) makes writes fail with EPIPE instead of killing the process,
   // so a write failure is reported and temporary files are removed on the way out.
-  std::signal(SIGPIPE, SIG_IGN);
+  (void)std::signal(SIGPIPE, SIG_IGN);  // cannot fail for a valid signal number
   try {
+    // The one place argv is walked: everything after it sees string_views.
+    const std::span<char*> argument_pointers(argv, argc > 0 ? static_cast<size_t>(argc) : 0);
     std::vector<std::string_view> args;
-    for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+    for (char* arg : argument_pointers.subspan(argument_pointers.empty() ? 0 : 1)) {
+      args.emplace_back(arg);
+    }
     const int code = cli::run(args);
     // A verdict that never reached its reader is not a verdict: report a failed write.
     std::cout.flush();

@@ -32,7 +32,7 @@ namespace {
 // Where temporary files go: $TMPDIR, or /tmp when it is unset or empty.
 const char* temporary_directory() {
   const char* dir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): single-threaded
-  return dir == nullptr || dir[0] == '\0' ? "/tmp" : dir;
+  return dir == nullptr || *dir == '\0' ? "/tmp" : dir;
 }
 
 // Writes all of `bytes` to `fd`, retrying short writes and EINTR; a failure is `code` with

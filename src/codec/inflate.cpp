@@ -50,8 +50,8 @@ bool inflate_exact(std::span<const std::byte> in, std::span<std::byte> out) noex
     // zlib's API takes non-const input pointers but never writes through them.
     z.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(in.data() + in_pos));  // NOLINT
     z.avail_in = static_cast<uInt>(in_n);
-    z.next_out = out.empty() ? &no_output
-                             : reinterpret_cast<Bytef*>(out.data() + out_pos);  // NOLINT: zlib
+    z.next_out =
+        out.empty() ? &no_output : reinterpret_cast<Bytef*>(out.data() + out_pos);  // NOLINT: zlib
     z.avail_out = static_cast<uInt>(out_n);
     rc = ::inflate(&z, Z_NO_FLUSH);
     const size_t consumed = in_n - z.avail_in;

@@ -96,7 +96,8 @@ Status VectorSink::write(std::span<const std::byte> bytes) {
   try {
     bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
   } catch (const std::bad_alloc&) {
-    return Error{.code = ErrorCode::OutOfMemory, .offset = bytes_.size(),
+    return Error{.code = ErrorCode::OutOfMemory,
+                 .offset = bytes_.size(),
                  .detail = "growing the output buffer failed"};
   }
   return ok_status();

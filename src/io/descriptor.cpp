@@ -34,7 +34,7 @@ const char* not_regular_reason(mode_t mode) {
 // Where temporary files go: $TMPDIR, or /tmp when it is unset or empty.
 std::string temporary_directory() {
   const char* dir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): read, never set
-  return dir == nullptr || dir[0] == '\0' ? std::string("/tmp") : std::string(dir);
+  return dir == nullptr || *dir == '\0' ? std::string("/tmp") : std::string(dir);
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ class PayloadBuffer {
       : mapping_(mapping), mapped_(mapped), data_(data), size_(size) {}
 
  private:
-  void* mapping_;   // mmap base (mapped_ > 0) or heap block (mapped_ == 0), or null
+  void* mapping_;  // mmap base (mapped_ > 0) or heap block (mapped_ == 0), or null
   size_t mapped_;
   std::byte* data_;
   size_t size_;

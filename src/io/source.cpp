@@ -123,8 +123,9 @@ Result<size_t> StreamSource::read_some(std::span<std::byte> out) {
   NPYGUARD_ASSIGN_OR_RETURN(size_t got, in_.read(out));
   if (got > out.size()) {
     return Error{.code = ErrorCode::IoReadFailed,
-                 .detail = "the input stream reported {found} bytes read into a buffer of "
-                           "{expected}",
+                 .detail =
+                     "the input stream reported {found} bytes read into a buffer of "
+                     "{expected}",
                  .found = got,
                  .bound = out.size()};
   }

@@ -56,13 +56,13 @@ class StructuredParser {
         return parse_record(literal, 1);
       case Literal::Kind::Tuple:
         return dtype_error(ErrorCode::DtypeTopLevelSubarray, literal.offset,
-                        "a (descr, shape) subarray at the top level");
+                           "a (descr, shape) subarray at the top level");
       case Literal::Kind::Dict:
         return dtype_error(ErrorCode::DtypeNonCanonical, literal.offset,
-                        "dict-form descr; NumPy writes a list of fields");
+                           "dict-form descr; NumPy writes a list of fields");
       default:
         return dtype_error(ErrorCode::HeaderBadValue, literal.offset,
-                        "'descr' must be a type string or a list of fields");
+                           "'descr' must be a type string or a list of fields");
     }
   }
 
@@ -90,7 +90,7 @@ class StructuredParser {
       if (entry.kind != Literal::Kind::Tuple ||
           (entry.items.size() != 2 && entry.items.size() != 3)) {
         return dtype_error(ErrorCode::DtypeBadField, entry.offset,
-                        "a field must be (name, descr) or (name, descr, shape)");
+                           "a field must be (name, descr) or (name, descr, shape)");
       }
       Field field;
       const Literal& name = entry.items[0];
@@ -104,8 +104,8 @@ class StructuredParser {
         field.name = name.items[1].text;
       } else {
         return dtype_error(ErrorCode::DtypeBadField, name.offset,
-                        "a field name must be a string or a (title, name) pair, the title a "
-                        "string, an integer or a bytes literal");
+                           "a field name must be a string or a (title, name) pair, the title a "
+                           "string, an integer or a bytes literal");
       }
 
       // The subarray levels, outermost first: the entry's own shape, then the shape of each
@@ -119,7 +119,7 @@ class StructuredParser {
       while (descr->kind == Literal::Kind::Tuple && !levels.empty()) {
         if (descr->items.size() != 2) {
           return dtype_error(ErrorCode::DtypeBadField, descr->offset,
-                          "a subarray descr must be a (descr, shape) pair");
+                             "a subarray descr must be a (descr, shape) pair");
         }
         levels.push_back(&descr->items[1]);
         descr = &descr->items[0];
@@ -130,14 +130,14 @@ class StructuredParser {
         NPYGUARD_ASSIGN_OR_RETURN(field.dtype, parse_record(*descr, depth + 1));
       } else {
         return dtype_error(ErrorCode::DtypeBadField, descr->offset,
-                        "a field's descr must be a type string, a list of fields or a "
-                        "(descr, shape) subarray");
+                           "a field's descr must be a type string, a list of fields or a "
+                           "(descr, shape) subarray");
       }
       if (!levels.empty()) NPYGUARD_TRY(parse_subarray_levels(levels, field));
       auto size = detail::checked_mul<uint64_t>(field.dtype.itemsize, field.count);
       if (!size || *size > detail::kMaxItemsize) {
         return dtype_error(ErrorCode::DtypeItemsizeOverflow, entry.offset,
-                        "field size above 2147483647 bytes");
+                           "field size above 2147483647 bytes");
       }
       field.size = *size;
 
@@ -147,7 +147,7 @@ class StructuredParser {
       if (!is_padding) {
         if (field.name.empty()) {
           return dtype_error(ErrorCode::DtypeEmptyFieldName, name.offset,
-                          "empty field name on a field that is not V padding");
+                             "empty field name on a field that is not V padding");
         }
         // NumPy makes a string title a second key of dtype.fields (refusing one already used
         // as a name or title, and an empty one would be the key ''); integer and bytes titles
@@ -156,19 +156,19 @@ class StructuredParser {
         const bool title_is_key = field.title && field.title_kind == TitleKind::String;
         if (title_is_key && (field.title->empty() || *field.title == field.name)) {
           return dtype_error(ErrorCode::DtypeDuplicateField, name.offset,
-                          "a title must be non-empty and differ from its field name");
+                             "a title must be non-empty and differ from its field name");
         }
         if (!used_names.insert(field.name).second ||
             (title_is_key && !used_names.insert(*field.title).second)) {
           return dtype_error(ErrorCode::DtypeDuplicateField, name.offset,
-                          "field name or title already used in this record");
+                             "field name or title already used in this record");
         }
       }
       field.offset = offset;
       auto end = detail::checked_add<uint64_t>(offset, field.size);
       if (!end || *end > detail::kMaxItemsize) {
         return dtype_error(ErrorCode::DtypeItemsizeOverflow, entry.offset,
-                        "record size above 2147483647 bytes");
+                           "record size above 2147483647 bytes");
       }
       offset = *end;
       if (!is_padding) record.fields.push_back(std::move(field));
@@ -185,8 +185,8 @@ class StructuredParser {
     for (const Literal* shape : levels) {
       if (shape->kind != Literal::Kind::Tuple) {
         return dtype_error(ErrorCode::DtypeBadField, shape->offset,
-                        "a subarray shape must be a tuple (NumPy writes (n,) even for one "
-                        "dimension)");
+                           "a subarray shape must be a tuple (NumPy writes (n,) even for one "
+                           "dimension)");
       }
       if (shape->items.size() > limits_.max_ndim - field.shape.size()) {
         return Error{.code = ErrorCode::TooManyDimensions,
@@ -198,15 +198,16 @@ class StructuredParser {
       for (const Literal& dim : shape->items) {
         if (dim.kind != Literal::Kind::Integer) {
           return dtype_error(ErrorCode::DtypeBadField, dim.offset,
-                          "subarray dimensions must be integers");
+                             "subarray dimensions must be integers");
         }
         if (dim.negative) {
-          return dtype_error(ErrorCode::NegativeDimension, dim.offset, "negative subarray dimension");
+          return dtype_error(ErrorCode::NegativeDimension, dim.offset,
+                             "negative subarray dimension");
         }
         // NumPy keeps subarray dimensions in a C int, whatever the element size.
         if (dim.integer > kMaxSubarrayDim) {
           return dtype_error(ErrorCode::DtypeBadField, dim.offset,
-                          "subarray dimension above 2^31 - 1 (NumPy keeps it in a C int)");
+                             "subarray dimension above 2^31 - 1 (NumPy keeps it in a C int)");
         }
         field.shape.push_back(dim.integer);
       }
@@ -221,8 +222,9 @@ class StructuredParser {
     for (size_t level = levels.size(); level > 0; --level) {
       const Literal& shape = *levels[level - 1];
       if (element_unsized) {
-        return dtype_error(ErrorCode::DtypeBadField, shape.offset,
-                        "a subarray of a type of size 0 that is not a record (NumPy refuses it)");
+        return dtype_error(
+            ErrorCode::DtypeBadField, shape.offset,
+            "a subarray of a type of size 0 that is not a record (NumPy refuses it)");
       }
       if (shape.items.empty()) continue;  // no subarray: the element type stays what it was
       for (const Literal& dim : shape.items) element_empty = element_empty || dim.integer == 0;
@@ -231,7 +233,7 @@ class StructuredParser {
     auto count = detail::checked_product(field.shape);
     if (!count || *count > detail::kMaxItemsize) {
       return dtype_error(ErrorCode::DtypeItemsizeOverflow, levels.front()->offset,
-                      "subarray element count overflows");
+                         "subarray element count overflows");
     }
     field.count = *count;
     if (ranks.size() > 1) field.subarray_ranks = std::move(ranks);
@@ -255,9 +257,8 @@ Result<DType> dtype_from_literal(const Literal& literal, const Limits& limits) {
 
 Result<DType> parse_descr(std::string_view literal_text, const Limits& limits, bool latin1) {
   const auto bytes = std::as_bytes(std::span(literal_text.data(), literal_text.size()));
-  detail::HeaderLexer lexer(bytes, 0,
-                            latin1 ? detail::HeaderEncoding::Latin1 : detail::HeaderEncoding::Utf8,
-                            limits);
+  detail::HeaderLexer lexer(
+      bytes, 0, latin1 ? detail::HeaderEncoding::Latin1 : detail::HeaderEncoding::Utf8, limits);
   NPYGUARD_ASSIGN_OR_RETURN(Literal literal, detail::parse_single_literal(lexer));
   return detail::dtype_from_literal(literal, limits);
 }

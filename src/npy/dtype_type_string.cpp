@@ -1,6 +1,8 @@
 // The type-string grammar: "<f8", "|S5", ">M8[10ms]", "|V16" -> DType, and back. This is the
 // only place object dtype is recognised and refused (the record parser reaches it for every
 // field): loading one needs pickle, so there is no setting that lets it through.
+#include "npy/dtype_type_string.h"
+
 #include <array>
 #include <optional>
 #include <string>
@@ -8,14 +10,12 @@
 
 #include "base/checked_math.h"
 #include "npy/dtype_literal.h"
-#include "npy/dtype_type_string.h"
 #include "npyguard/dtype.h"
 
 namespace npyguard {
 namespace {
 
 using detail::dtype_error;
-
 
 struct UnitName {
   DatetimeUnit unit;
@@ -67,12 +67,11 @@ bool is_object_spelling(std::string_view rest) {
   return (!rest.empty() && rest[0] == 'O') || rest == "object" || rest == "object_";
 }
 
-Result<DType> parse_datetime_suffix(DType dtype, std::string_view s, size_t pos,
-                                    uint64_t offset) {
+Result<DType> parse_datetime_suffix(DType dtype, std::string_view s, size_t pos, uint64_t offset) {
   if (pos == s.size()) return dtype;  // generic unit
   if (s[pos] != '[' || s.back() != ']') {
     return dtype_error(ErrorCode::DtypeBadDatetimeUnit, offset,
-                    "datetime unit must be written as [unit] or [Nunit]");
+                       "datetime unit must be written as [unit] or [Nunit]");
   }
   std::string_view inside = s.substr(pos + 1, s.size() - pos - 2);
   size_t digits = 0;
@@ -82,7 +81,7 @@ Result<DType> parse_datetime_suffix(DType dtype, std::string_view s, size_t pos,
     auto multiplier = parse_type_number(inside, cursor);
     if (!multiplier || *multiplier == 0 || *multiplier > detail::kMaxItemsize) {
       return dtype_error(ErrorCode::DtypeBadDatetimeUnit, offset,
-                      "datetime multiplier must be a decimal from 1 to 2147483647");
+                         "datetime multiplier must be a decimal from 1 to 2147483647");
     }
     dtype.unit_multiplier = static_cast<uint32_t>(*multiplier);
   }
@@ -94,7 +93,7 @@ Result<DType> parse_datetime_suffix(DType dtype, std::string_view s, size_t pos,
     }
   }
   return dtype_error(ErrorCode::DtypeBadDatetimeUnit, offset,
-                  "unknown datetime unit (Y M W D h m s ms us ns ps fs as)");
+                     "unknown datetime unit (Y M W D h m s ms us ns ps fs as)");
 }
 
 bool legal_numeric_size(DTypeKind kind, uint64_t size) {
@@ -174,8 +173,8 @@ Result<DType> parse_type_string(std::string_view s, uint64_t offset) {
       if (is_alias_letter(kind_char) ||
           (is_lower(kind_char) && rest.size() > 1 && is_lower(rest[1]))) {
         return dtype_error(ErrorCode::DtypeNonCanonical, offset,
-                        "NumPy alias or shorthand; npyguard reads only canonical type strings "
-                        "such as '<f8' or '|u1'");
+                           "NumPy alias or shorthand; npyguard reads only canonical type strings "
+                           "such as '<f8' or '|u1'");
       }
       return dtype_error(ErrorCode::DtypeUnknownType, offset, "unknown type code");
   }
@@ -183,18 +182,18 @@ Result<DType> parse_type_string(std::string_view s, uint64_t offset) {
   // 'bytes', 'm8' spelled 'timedelta64'... start with a kind letter followed by more letters.
   if (rest.size() > 1 && !is_digit(rest[1])) {
     return dtype_error(ErrorCode::DtypeNonCanonical, offset,
-                    "NumPy type name or shorthand without a size; npyguard reads only canonical "
-                    "type strings such as '<f8'");
+                       "NumPy type name or shorthand without a size; npyguard reads only canonical "
+                       "type strings such as '<f8'");
   }
   if (rest.size() == 1) {
     return dtype_error(ErrorCode::DtypeNonCanonical, offset,
-                    "type code without a size (NumPy writes e.g. '<i4', '|S0', '<M8')");
+                       "type code without a size (NumPy writes e.g. '<i4', '|S0', '<M8')");
   }
   size_t pos = 1;
   auto size = parse_type_number(rest, pos);
   if (!size) {
     return dtype_error(ErrorCode::DtypeBadSize, offset,
-                    "size must be decimal without leading zeros and at most 10 digits");
+                       "size must be decimal without leading zeros and at most 10 digits");
   }
   if (!legal_numeric_size(dtype.kind, *size)) {
     return dtype_error(ErrorCode::DtypeBadSize, offset, "that type does not come in this size");
@@ -207,7 +206,7 @@ Result<DType> parse_type_string(std::string_view s, uint64_t offset) {
   }
   if (itemsize > detail::kMaxItemsize) {
     return dtype_error(ErrorCode::DtypeItemsizeOverflow, offset,
-                    "item size above 2147483647 bytes (NumPy 1.x silently wraps it)");
+                       "item size above 2147483647 bytes (NumPy 1.x silently wraps it)");
   }
   dtype.itemsize = itemsize;
 
@@ -219,18 +218,18 @@ Result<DType> parse_type_string(std::string_view s, uint64_t offset) {
 
   // Byte order: '|' where it cannot matter, '<' or '>' where it does. '=' and a missing order
   // mean "the writer's machine", which a reader cannot know, so both are refused.
-  const bool order_irrelevant = dtype.kind == DTypeKind::Bytes ||
-                                dtype.kind == DTypeKind::Void || dtype.itemsize == 1;
+  const bool order_irrelevant =
+      dtype.kind == DTypeKind::Bytes || dtype.kind == DTypeKind::Void || dtype.itemsize == 1;
   if (order == '\0' || order == '=') {
     return dtype_error(ErrorCode::DtypeBadByteOrder, offset,
-                    order == '=' ? "native byte order '=' depends on the writer's machine"
-                                 : "missing byte order ('<', '>' or '|')");
+                       order == '=' ? "native byte order '=' depends on the writer's machine"
+                                    : "missing byte order ('<', '>' or '|')");
   }
   if (order_irrelevant) {
     dtype.byte_order = ByteOrder::NotApplicable;
   } else if (order == '|') {
     return dtype_error(ErrorCode::DtypeBadByteOrder, offset,
-                    "'|' is only valid for single-byte, S and V types");
+                       "'|' is only valid for single-byte, S and V types");
   } else {
     dtype.byte_order = order == '<' ? ByteOrder::Little : ByteOrder::Big;
   }

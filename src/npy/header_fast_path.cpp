@@ -40,8 +40,8 @@ class Matcher {
     while (pos_ < text_.size() && pos_ - start <= kMaxTypeString) {
       const auto c = static_cast<char>(text_[pos_]);
       const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                           (c >= '0' && c <= '9') || c == '<' || c == '>' || c == '|' ||
-                           c == '[' || c == ']';
+                           (c >= '0' && c <= '9') || c == '<' || c == '>' || c == '|' || c == '[' ||
+                           c == ']';
       if (!allowed) break;
       ++pos_;
     }

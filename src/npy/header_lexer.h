@@ -39,9 +39,9 @@ enum class TokenKind : uint8_t {
 
 struct Token {
   TokenKind kind = TokenKind::End;
-  uint64_t offset = 0;  // absolute file offset of the token's first byte
-  std::string text;     // String: decoded UTF-8 contents; Bytes: the bytes
-  uint64_t integer = 0; // Integer: magnitude (fits in int64)
+  uint64_t offset = 0;    // absolute file offset of the token's first byte
+  std::string text;       // String: decoded UTF-8 contents; Bytes: the bytes
+  uint64_t integer = 0;   // Integer: magnitude (fits in int64)
   bool negative = false;  // Integer: written with a leading '-' and not zero ("-0" is 0)
 };
 

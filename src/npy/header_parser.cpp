@@ -219,9 +219,9 @@ Result<HeaderFields> parse_header_text_general(std::span<const std::byte> text,
   }
   for (size_t k = 0; k < kKeyNames.size(); ++k) {
     if (!value_index[k]) {
-      return error_at(ErrorCode::HeaderMissingKey, dict.offset,
-                      k == 0 ? "missing 'descr'" : (k == 1 ? "missing 'fortran_order'"
-                                                           : "missing 'shape'"));
+      return error_at(
+          ErrorCode::HeaderMissingKey, dict.offset,
+          k == 0 ? "missing 'descr'" : (k == 1 ? "missing 'fortran_order'" : "missing 'shape'"));
     }
   }
 

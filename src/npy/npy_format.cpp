@@ -5,13 +5,13 @@
 #include "npy/npy_format.h"
 
 #include <limits>
-#include <vector>
 #include <utility>
+#include <vector>
 
-#include "npy/dtype_literal.h"
-#include "npy/header_fast_path.h"
 #include "base/checked_math.h"
 #include "base/utf8.h"
+#include "npy/dtype_literal.h"
+#include "npy/header_fast_path.h"
 
 namespace npyguard::detail {
 namespace {

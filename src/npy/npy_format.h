@@ -8,11 +8,11 @@
 #include <cstdint>
 #include <span>
 
+#include "base/byte_reader.h"
 #include "npy/header_lexer.h"
 #include "npyguard/limits.h"
 #include "npyguard/npy.h"
 #include "npyguard/result.h"
-#include "base/byte_reader.h"
 
 namespace npyguard::detail {
 

@@ -11,24 +11,24 @@
 
 #include "array/array_factory.h"
 #include "array/byte_order.h"
-#include "npy/npy_format.h"
-#include "npy/npy_stream.h"
-#include "npyguard/npy.h"
-#include "io/payload_buffer.h"
-#include "npy/payload_scan.h"
 #include "array/transpose.h"
-#include "io/source.h"
 #include "base/byte_reader.h"
 #include "base/checked_math.h"
 #include "base/work_meter.h"
+#include "io/payload_buffer.h"
+#include "io/source.h"
+#include "npy/npy_format.h"
+#include "npy/npy_stream.h"
+#include "npy/payload_scan.h"
+#include "npyguard/npy.h"
 
 namespace npyguard {
 namespace {
 
 using detail::ByteReader;
+using detail::kStreamChunkBytes;
 using detail::PayloadScanner;
 using detail::SequentialSource;
-using detail::kStreamChunkBytes;
 
 Error error_at(ErrorCode code, uint64_t offset, const char* detail) {
   return Error{.code = code, .offset = offset, .detail = detail};
@@ -85,8 +85,8 @@ struct ParsedNpy {
   std::span<const std::byte> payload;
 };
 
-Result<std::pair<detail::Preamble, std::span<const std::byte>>> parse_prefix(
-    ByteReader& reader, const Limits& limits) {
+Result<std::pair<detail::Preamble, std::span<const std::byte>>> parse_prefix(ByteReader& reader,
+                                                                             const Limits& limits) {
   NPYGUARD_ASSIGN_OR_RETURN(detail::Preamble preamble, detail::parse_preamble(reader, limits));
   auto header = reader.take(static_cast<size_t>(preamble.header_length));
   if (!header) {
@@ -201,8 +201,8 @@ uint64_t scan_chunk_bytes(const NpyInfo& info) {
 // Fills `chunk` with the payload bytes that start at `done` (relative to the payload), then
 // scans them (and normalises bools) and, if asked, swaps them to host order while in cache.
 Status read_checked_chunk(SequentialSource& source, const NpyInfo& info,
-                          const PayloadScanner& scanner, std::span<std::byte> chunk,
-                          uint64_t done, const Limits& limits, bool to_host_order) {
+                          const PayloadScanner& scanner, std::span<std::byte> chunk, uint64_t done,
+                          const Limits& limits, bool to_host_order) {
   detail::charge(1);  // one chunk: at least one whole item, or the rest of the payload
   NPYGUARD_ASSIGN_OR_RETURN(size_t got, source.read_full(chunk));
   const uint64_t offset = info.payload_offset + done;
@@ -239,9 +239,8 @@ Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::spa
 // Fortran order with exactly two dimensions longer than 1 (d0 rows, d1 columns, stored column
 // after column) into C order: whole columns (or pieces of one tall column) are read into a small
 // buffer, scanned, optionally swapped, and transposed straight into their place in `out`.
-Status read_fortran_2d_as_c(SequentialSource& source, const NpyInfo& info, size_t rows,
-                            size_t cols, std::span<std::byte> out, const Limits& limits,
-                            bool to_host_order) {
+Status read_fortran_2d_as_c(SequentialSource& source, const NpyInfo& info, size_t rows, size_t cols,
+                            std::span<std::byte> out, const Limits& limits, bool to_host_order) {
   const PayloadScanner scanner(info.dtype);
   const auto itemsize = static_cast<size_t>(info.itemsize());
   const size_t column_bytes = rows * itemsize;  // <= nbytes
@@ -252,8 +251,8 @@ Status read_fortran_2d_as_c(SequentialSource& source, const NpyInfo& info, size_
       whole_columns ? rows : std::max<size_t>(1, detail::kStreamChunkBytes / itemsize);
   // At most max(kStreamChunkBytes, itemsize) bytes: whole columns that fit the chunk, or a
   // chunk's worth of one column's items (at least one). No product here can wrap.
-  NPYGUARD_ASSIGN_OR_RETURN(auto scratch, detail::PayloadBuffer::allocate(
-                                              columns_per_step * rows_per_step * itemsize));
+  NPYGUARD_ASSIGN_OR_RETURN(
+      auto scratch, detail::PayloadBuffer::allocate(columns_per_step * rows_per_step * itemsize));
   uint64_t done = 0;
   // Reads the next `count` items of the file, checked like any payload chunk.
   auto next_items = [&](size_t count) -> Result<std::span<std::byte>> {

@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <functional>
 
-#include "npyguard/npy.h"
 #include "io/payload_buffer.h"
 #include "io/source.h"
+#include "npyguard/npy.h"
 
 namespace npyguard::detail {
 

@@ -13,6 +13,7 @@
 #include "npy/payload_scan.h"
 
 #include <utility>
+
 #include "base/work_meter.h"
 
 namespace npyguard::detail {
@@ -90,6 +91,7 @@ uint32_t PayloadScanner::reduce(const DType& dtype) {
       default:
         continue;
     }
+    // NOLINTNEXTLINE(bugprone-branch-clone): the first and last cases both end a run, for different reasons
     if (!reduced.whole) {
       contiguous = false;
     } else if (node.fields.empty()) {
@@ -242,8 +244,8 @@ void PayloadScanner::normalize_bools(std::span<std::byte> items) const {
     auto fix = [&](const ScanRun& run) {
       ++steps;
       if (run.is_unicode) return true;
-      for (std::byte& b : item.subspan(static_cast<size_t>(run.offset),
-                                       static_cast<size_t>(run.length))) {
+      for (std::byte& b :
+           item.subspan(static_cast<size_t>(run.offset), static_cast<size_t>(run.length))) {
         if (b != std::byte{0}) b = std::byte{1};
       }
       return true;

@@ -13,18 +13,18 @@
 #include <utility>
 #include <vector>
 
-#include "codec/crc32.h"
-#include "codec/inflate.h"
-#include "npz/member_policy.h"
-#include "npy/npy_format.h"
-#include "npy/npy_stream.h"
-#include "npyguard/npz.h"
-#include "io/payload_buffer.h"
-#include "io/source.h"
 #include "base/checked_math.h"
 #include "base/work_meter.h"
 #include "base/worker_pool.h"
+#include "codec/crc32.h"
+#include "codec/inflate.h"
 #include "io/descriptor.h"
+#include "io/payload_buffer.h"
+#include "io/source.h"
+#include "npy/npy_format.h"
+#include "npy/npy_stream.h"
+#include "npyguard/npz.h"
+#include "npz/member_policy.h"
 #include "npz/npz_spool.h"
 #include "zip/zip_reader.h"
 
@@ -72,9 +72,7 @@ class MemberSource final : public detail::SequentialSource {
   MemberSource(detail::RandomAccessSource& archive, const ZipEntry& entry) noexcept
       : archive_(archive), entry_(entry) {}
 
-  std::optional<uint64_t> total_size() const noexcept override {
-    return entry_.uncompressed_size;
-  }
+  std::optional<uint64_t> total_size() const noexcept override { return entry_.uncompressed_size; }
 
   Result<size_t> read_some(std::span<std::byte> out) override {
     if (produced_ == entry_.uncompressed_size) {
@@ -132,8 +130,8 @@ class MemberSource final : public detail::SequentialSource {
       }
     }
     // compressed_read_ + n <= csize, and data_offset + csize is inside the archive (zip_reader).
-    NPYGUARD_TRY(archive_.read_at(entry_.data_offset + compressed_read_,
-                                  std::span(input_).first(n)));
+    NPYGUARD_TRY(
+        archive_.read_at(entry_.data_offset + compressed_read_, std::span(input_).first(n)));
     compressed_read_ += n;
     input_begin_ = 0;
     input_end_ = n;
@@ -149,8 +147,8 @@ class MemberSource final : public detail::SequentialSource {
       if (input_begin_ == input_end_ && compressed_read_ < entry_.compressed_size) {
         NPYGUARD_TRY(refill());
       }
-      const auto input = std::span<const std::byte>(input_).subspan(input_begin_,
-                                                                   input_end_ - input_begin_);
+      const auto input =
+          std::span<const std::byte>(input_).subspan(input_begin_, input_end_ - input_begin_);
       NPYGUARD_ASSIGN_OR_RETURN(detail::InflateStep step, inflater_.step(input, out));
       input_begin_ += step.consumed;
       account(out.first(step.produced));
@@ -179,8 +177,8 @@ class MemberSource final : public detail::SequentialSource {
           }
           NPYGUARD_TRY(refill());
         }
-        const auto input = std::span<const std::byte>(input_).subspan(
-            input_begin_, input_end_ - input_begin_);
+        const auto input =
+            std::span<const std::byte>(input_).subspan(input_begin_, input_end_ - input_begin_);
         NPYGUARD_ASSIGN_OR_RETURN(detail::InflateStep step, inflater_.step(input, probe));
         input_begin_ += step.consumed;
         if (step.produced > 0) {
@@ -220,7 +218,8 @@ class MemberSource final : public detail::SequentialSource {
 // header is read.
 Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& limits,
                            uint64_t archive_bytes, std::vector<NpzMember>& members) {
-  NPYGUARD_ASSIGN_OR_RETURN(auto patterns, detail::MemberNamePolicy::compile(limits.member_patterns));
+  NPYGUARD_ASSIGN_OR_RETURN(auto patterns,
+                            detail::MemberNamePolicy::compile(limits.member_patterns));
   std::set<std::string, std::less<>> keys;
   uint64_t total = 0;
   // Five passes over the entries (keys, shadowing, suffix, patterns, sizes).
@@ -266,8 +265,7 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
   for (size_t i = 0; i < directory.entries.size(); ++i) {
     if (!members[i].skipped && !patterns.allows(members[i].name)) {
       return error_at(ErrorCode::ZipMemberNameRejected, directory.entries[i].central_offset,
-                      "member name matches none of the allowed patterns",
-                      static_cast<uint32_t>(i));
+                      "member name matches none of the allowed patterns", static_cast<uint32_t>(i));
     }
   }
   for (size_t i = 0; i < directory.entries.size(); ++i) {
@@ -286,8 +284,8 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
     }
     total = *sum;
     if (entry.method == detail::kMethodDeflate) {
-      const auto ceiling = detail::checked_mul<uint64_t>(entry.compressed_size,
-                                                         limits.max_compression_ratio);
+      const auto ceiling =
+          detail::checked_mul<uint64_t>(entry.compressed_size, limits.max_compression_ratio);
       if (ceiling && entry.uncompressed_size > *ceiling) {
         // Rounded up, so the ratio shown is above the limit whenever the sizes are.
         const uint64_t csize = entry.compressed_size;
@@ -320,9 +318,10 @@ Status apply_member_policy(const detail::ZipDirectory& directory, const Limits& 
       return Error{.code = ErrorCode::ArchiveAmplificationExceeded,
                    .offset = entry.central_offset,
                    .member = static_cast<uint32_t>(i),
-                   .detail = "the members up to this one would inflate to {found} bytes; the "
-                             "budget for this archive is {limit} (max(amplification_floor_bytes, "
-                             "max_amplification_factor x its size))",
+                   .detail =
+                       "the members up to this one would inflate to {found} bytes; the "
+                       "budget for this archive is {limit} (max(amplification_floor_bytes, "
+                       "max_amplification_factor x its size))",
                    .found = running,
                    .bound = budget};
     }
@@ -353,10 +352,9 @@ Status unskip_npy_content(NpzArchive::State& state, detail::RandomAccessSource& 
       have += *got;
     }
     const bool magic =
-        have == prefix.size() && std::equal(prefix.begin(), prefix.end(), detail::kNpyMagic.begin(),
-                                            [](std::byte a, uint8_t b) {
-                                              return static_cast<uint8_t>(a) == b;
-                                            });
+        have == prefix.size() &&
+        std::equal(prefix.begin(), prefix.end(), detail::kNpyMagic.begin(),
+                   [](std::byte a, uint8_t b) { return static_cast<uint8_t>(a) == b; });
     if (!magic) continue;
     if (!patterns) {
       NPYGUARD_ASSIGN_OR_RETURN(auto compiled,
@@ -365,8 +363,7 @@ Status unskip_npy_content(NpzArchive::State& state, detail::RandomAccessSource& 
     }
     if (!patterns->allows(member.name)) {
       return error_at(ErrorCode::ZipMemberNameRejected, entry.central_offset,
-                      "member name matches none of the allowed patterns",
-                      static_cast<uint32_t>(i));
+                      "member name matches none of the allowed patterns", static_cast<uint32_t>(i));
     }
     member.skipped = false;
   }
@@ -383,8 +380,7 @@ Result<std::shared_ptr<const NpzArchive::State>> open_state(
   } catch (const std::bad_alloc&) {
     return error_at(ErrorCode::OutOfMemory, 0, "allocating the member list failed");
   }
-  NPYGUARD_TRY(
-      apply_member_policy(state->directory, state->limits, source.size(), state->members));
+  NPYGUARD_TRY(apply_member_policy(state->directory, state->limits, source.size(), state->members));
   NPYGUARD_TRY(detail::resolve_local_headers(source, state->directory));
   for (size_t i = 0; i < state->members.size(); ++i) {
     state->members[i].data_offset = state->directory.entries[i].data_offset;
@@ -419,8 +415,7 @@ auto with_source(const NpzArchive::State& state, Body&& body) {
 bool looks_like_npz(std::span<const std::byte> prefix) noexcept {
   if (prefix.size() < 4) return false;
   const auto at = [&](size_t i) { return static_cast<uint8_t>(prefix[i]); };
-  return at(0) == 'P' && at(1) == 'K' &&
-         ((at(2) == 3 && at(3) == 4) || (at(2) == 5 && at(3) == 6));
+  return at(0) == 'P' && at(1) == 'K' && ((at(2) == 3 && at(3) == 4) || (at(2) == 5 && at(3) == 6));
 }
 
 Result<NpzArchive> NpzArchive::open(std::span<const std::byte> bytes, const Limits& limits) {
@@ -673,7 +668,7 @@ Result<std::vector<Array>> NpzArchive::read_all(unsigned threads) const {
 }
 
 Result<NpyInfo> NpzArchive::read_into(size_t index, std::span<std::byte> out,
-                                       IntoOptions options) const {
+                                      IntoOptions options) const {
   return with_member<NpyInfo>(*state_, index, [&](MemberSource& member, uint64_t size) {
     return detail::read_sequential_into(member, out, state_->limits, options,
                                         member_size_check(size, state_->limits));
@@ -682,7 +677,8 @@ Result<NpyInfo> NpzArchive::read_into(size_t index, std::span<std::byte> out,
 
 Result<NpyInfo> NpzArchive::validate(size_t index) const {
   return with_member<NpyInfo>(*state_, index, [&](MemberSource& member, uint64_t size) {
-    return detail::validate_sequential(member, state_->limits, member_size_check(size, state_->limits));
+    return detail::validate_sequential(member, state_->limits,
+                                       member_size_check(size, state_->limits));
   });
 }
 

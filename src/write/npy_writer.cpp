@@ -95,8 +95,7 @@ Result<std::vector<std::byte>> encode_npy_header(const DType& dtype,
     // NumPy's _wrap_header: pad so preamble + header (with its final '\n') is a multiple of 64.
     auto framed_length = [&](size_t preamble) {
       const uint64_t hlen = encoded.size() + 1;
-      const uint64_t padding =
-          detail::kNpyAlignment - ((preamble + hlen) % detail::kNpyAlignment);
+      const uint64_t padding = detail::kNpyAlignment - ((preamble + hlen) % detail::kNpyAlignment);
       return hlen + padding;
     };
     uint8_t major = 3;

@@ -69,8 +69,7 @@ class MemberWriter {
 Result<detail::ZipWriteEntry> write_member(ByteSink& sink, const NpzWriteMember& member,
                                            const NpzWriteOptions& options) {
   NPYGUARD_ASSIGN_OR_RETURN(uint64_t nbytes, checked_nbytes(member.array));
-  NPYGUARD_ASSIGN_OR_RETURN(auto header, encode_npy_header(*member.array.dtype,
-                                                           member.array.shape,
+  NPYGUARD_ASSIGN_OR_RETURN(auto header, encode_npy_header(*member.array.dtype, member.array.shape,
                                                            member.array.fortran_order));
   if (member.key.empty()) {
     return writer_error(ErrorCode::ZipUnsafeName, "member key is not a safe member name");
@@ -179,27 +178,30 @@ Result<NpzFileWriter> NpzFileWriter::create(const std::string& path,
   NPYGUARD_TRY(check_options(options));
   NPYGUARD_ASSIGN_OR_RETURN(detail::AtomicFile file, detail::AtomicFile::create(path));
   try {
-    return NpzFileWriter(std::make_unique<State>(State{std::move(file), options, {}, false, false}));
+    return NpzFileWriter(
+        std::make_unique<State>(State{std::move(file), options, {}, false, false}));
   } catch (const std::bad_alloc&) {
     return writer_error(ErrorCode::OutOfMemory, "allocating the archive writer failed");
   }
 }
 
 Status NpzFileWriter::add(const NpzWriteMember& member) {
-  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "add after a failed add or commit");
+  if (state_->failed)
+    return writer_error(ErrorCode::WriterFailed, "add after a failed add or commit");
   if (state_->committed) return writer_error(ErrorCode::WriterCommitted, "add after commit");
   return state_->fail_on_error(state_->builder.add(state_->file, member, state_->options));
 }
 
 Status NpzFileWriter::commit() {
-  if (state_->failed) return writer_error(ErrorCode::WriterFailed, "commit after a failed add or commit");
+  if (state_->failed)
+    return writer_error(ErrorCode::WriterFailed, "commit after a failed add or commit");
   if (state_->committed) return writer_error(ErrorCode::WriterCommitted, "commit twice");
   state_->committed = true;
   NPYGUARD_TRY(state_->fail_on_error(detail::write_central_directory(
       state_->file, state_->builder.entries, state_->options.force_zip64)));
   if (state_->options.verify_with) {
-    NPYGUARD_TRY(state_->fail_on_error(
-        verify_npz(state_->file.temp_path(), *state_->options.verify_with)));
+    NPYGUARD_TRY(
+        state_->fail_on_error(verify_npz(state_->file.temp_path(), *state_->options.verify_with)));
   }
   return state_->fail_on_error(state_->file.commit());
 }

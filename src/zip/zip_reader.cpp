@@ -18,8 +18,7 @@
 namespace npyguard::detail {
 namespace {
 
-Error zip_error(ErrorCode code, uint64_t offset, const char* detail,
-                uint32_t member = kNoMember) {
+Error zip_error(ErrorCode code, uint64_t offset, const char* detail, uint32_t member = kNoMember) {
   return Error{.code = code, .offset = offset, .member = member, .detail = detail};
 }
 
@@ -77,8 +76,8 @@ struct Zip64Values {
 
 // Walks an extra-field area: every (id, length) header must fit, the ZIP64 field may appear once.
 // The ZIP64 field's data is returned raw; which values it holds depends on the sentinels.
-Result<std::optional<std::span<const std::byte>>> find_zip64_extra(
-    std::span<const std::byte> extra, uint64_t base, uint32_t member) {
+Result<std::optional<std::span<const std::byte>>> find_zip64_extra(std::span<const std::byte> extra,
+                                                                   uint64_t base, uint32_t member) {
   ByteReader reader(extra, base);
   std::optional<std::span<const std::byte>> zip64;
   while (!reader.empty()) {
@@ -96,8 +95,8 @@ Result<std::optional<std::span<const std::byte>>> find_zip64_extra(
     }
     if (id == kZip64ExtraId) {
       if (zip64) {
-        return zip_error(ErrorCode::ZipBadExtraField, reader.position(),
-                         "two ZIP64 extra fields", member);
+        return zip_error(ErrorCode::ZipBadExtraField, reader.position(), "two ZIP64 extra fields",
+                         member);
       }
       zip64 = *data;
     }
@@ -222,8 +221,8 @@ Result<EndRecord> find_end_record(RandomAccessSource& source) {
   // right before the locator.
   std::optional<std::vector<std::byte>> locator;
   if (end.offset >= kZip64LocatorSize) {
-    NPYGUARD_ASSIGN_OR_RETURN(auto bytes,
-                              read_range(source, end.offset - kZip64LocatorSize, kZip64LocatorSize));
+    NPYGUARD_ASSIGN_OR_RETURN(
+        auto bytes, read_range(source, end.offset - kZip64LocatorSize, kZip64LocatorSize));
     ByteReader probe(bytes);
     uint32_t signature = 0;
     if (probe.read_u32le(signature) && signature == kZip64LocatorSignature) locator = bytes;
@@ -300,13 +299,12 @@ Result<ZipEntry> parse_central_entry(ByteReader& reader, uint32_t index, const L
   uint16_t made_by = 0, needed = 0, flags = 0, method = 0, time = 0, date = 0;
   uint32_t crc = 0, csize32 = 0, usize32 = 0, external = 0, offset32 = 0;
   uint16_t name_length = 0, extra_length = 0, comment_length = 0, disk = 0, internal = 0;
-  if (!reader.read_u32le(signature) || !reader.read_u16le(made_by) ||
-      !reader.read_u16le(needed) || !reader.read_u16le(flags) || !reader.read_u16le(method) ||
-      !reader.read_u16le(time) || !reader.read_u16le(date) || !reader.read_u32le(crc) ||
-      !reader.read_u32le(csize32) || !reader.read_u32le(usize32) ||
-      !reader.read_u16le(name_length) || !reader.read_u16le(extra_length) ||
-      !reader.read_u16le(comment_length) || !reader.read_u16le(disk) ||
-      !reader.read_u16le(internal) || !reader.read_u32le(external) ||
+  if (!reader.read_u32le(signature) || !reader.read_u16le(made_by) || !reader.read_u16le(needed) ||
+      !reader.read_u16le(flags) || !reader.read_u16le(method) || !reader.read_u16le(time) ||
+      !reader.read_u16le(date) || !reader.read_u32le(crc) || !reader.read_u32le(csize32) ||
+      !reader.read_u32le(usize32) || !reader.read_u16le(name_length) ||
+      !reader.read_u16le(extra_length) || !reader.read_u16le(comment_length) ||
+      !reader.read_u16le(disk) || !reader.read_u16le(internal) || !reader.read_u32le(external) ||
       !reader.read_u32le(offset32)) {
     return zip_error(ErrorCode::ZipBadCentralEntry, start, "truncated central entry", index);
   }
@@ -329,8 +327,7 @@ Result<ZipEntry> parse_central_entry(ByteReader& reader, uint32_t index, const L
     return zip_error(ErrorCode::ZipEncrypted, start + 8, "encrypted member", index);
   }
   if ((flags & ~(kFlagDeflateOptions | kFlagDataDescriptor | kFlagUtf8)) != 0) {
-    return zip_error(ErrorCode::ZipUnknownFlags, start + 8, "unknown or reserved flag bits",
-                     index);
+    return zip_error(ErrorCode::ZipUnknownFlags, start + 8, "unknown or reserved flag bits", index);
   }
   if (method != kMethodStored && method != kMethodDeflate) {
     return zip_error(ErrorCode::ZipUnsupportedMethod, start + 10, method_name(method), index);
@@ -343,8 +340,7 @@ Result<ZipEntry> parse_central_entry(ByteReader& reader, uint32_t index, const L
       parse_central_zip64(*extra, extra_offset, index, usize32 == kSentinel32,
                           csize32 == kSentinel32, offset32 == kSentinel32, disk == kSentinel16));
   if (zip64.disk && *zip64.disk != 0) {
-    return zip_error(ErrorCode::ZipMultiDisk, extra_offset, "member starts on another disk",
-                     index);
+    return zip_error(ErrorCode::ZipMultiDisk, extra_offset, "member starts on another disk", index);
   }
   if (name_length > limits.max_member_name_bytes) {
     return Error{.code = ErrorCode::MemberNameTooLong,
@@ -437,8 +433,7 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
   NPYGUARD_TRY(source.read_at(start, fixed));
   ByteReader reader(fixed, start);
   uint32_t signature = 0, crc = 0, csize32 = 0, usize32 = 0;
-  uint16_t needed = 0, flags = 0, method = 0, time = 0, date = 0, name_length = 0,
-           extra_length = 0;
+  uint16_t needed = 0, flags = 0, method = 0, time = 0, date = 0, name_length = 0, extra_length = 0;
   if (!reader.read_u32le(signature) || !reader.read_u16le(needed) || !reader.read_u16le(flags) ||
       !reader.read_u16le(method) || !reader.read_u16le(time) || !reader.read_u16le(date) ||
       !reader.read_u32le(crc) || !reader.read_u32le(csize32) || !reader.read_u32le(usize32) ||
@@ -466,8 +461,8 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
                      "local and central compression methods differ", index);
   }
   if (flags != entry.flags) {
-    return zip_error(ErrorCode::ZipLocalHeaderMismatch, start + 6,
-                     "local and central flags differ", index);
+    return zip_error(ErrorCode::ZipLocalHeaderMismatch, start + 6, "local and central flags differ",
+                     index);
   }
   if ((needed & 0xFF) > kMaxVersionNeeded) {
     return zip_error(ErrorCode::ZipVersionTooNew, start + 4, "version needed above 4.5", index);
@@ -475,8 +470,7 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
   const uint64_t extra_offset = start + kLocalHeaderSize + name_length;
   NPYGUARD_ASSIGN_OR_RETURN(
       auto zip64_field,
-      find_zip64_extra(std::span<const std::byte>(rest).subspan(name_length), extra_offset,
-                       index));
+      find_zip64_extra(std::span<const std::byte>(rest).subspan(name_length), extra_offset, index));
   // The local ZIP64 field, when present, holds both sizes (APPNOTE 4.5.3); a 0xFFFFFFFF size
   // without it cannot be resolved.
   uint64_t usize = usize32, csize = csize32;
@@ -526,16 +520,16 @@ Status resolve_one_local_header(RandomAccessSource& source, ZipEntry& entry, uin
     entry.end_offset = data_end;
     return ok_status();
   }
-  NPYGUARD_ASSIGN_OR_RETURN(entry.end_offset,
-                            check_data_descriptor(source, entry, data_end, limit,
-                                                  zip64_field.has_value(), index));
+  NPYGUARD_ASSIGN_OR_RETURN(
+      entry.end_offset,
+      check_data_descriptor(source, entry, data_end, limit, zip64_field.has_value(), index));
   return ok_status();
 }
 
 // The most central-directory bytes the member limits allow (nullopt: beyond 64 bits).
 std::optional<uint64_t> directory_budget(const Limits& limits) {
-  const auto per_member = checked_add<uint64_t>(kCentralHeaderSize + kCentralExtraBudget,
-                                                limits.max_member_name_bytes);
+  const auto per_member =
+      checked_add<uint64_t>(kCentralHeaderSize + kCentralExtraBudget, limits.max_member_name_bytes);
   return per_member ? checked_mul<uint64_t>(*per_member, limits.max_members) : std::nullopt;
 }
 
@@ -589,8 +583,9 @@ Result<ZipDirectory> read_central_directory(RandomAccessSource& source, const Li
     if (reader.empty()) {
       return Error{.code = ErrorCode::ZipEntryCountMismatch,
                    .offset = reader.position(),
-                   .detail = "the end record declares {expected} entries; the central "
-                             "directory holds {found}",
+                   .detail =
+                       "the end record declares {expected} entries; the central "
+                       "directory holds {found}",
                    .found = i,
                    .bound = end.entry_count};
     }
@@ -692,11 +687,10 @@ Status resolve_local_headers(RandomAccessSource& source, ZipDirectory& directory
                        "member starts inside the previous member's data", index);
     }
     if (entry.local_header_offset > expected) {
-      return expected == 0
-                 ? zip_error(ErrorCode::ZipPrependedData, 0,
-                             "bytes before the first local header", index)
-                 : zip_error(ErrorCode::ZipUnaccountedBytes, expected,
-                             "bytes between members belong to no member", index);
+      return expected == 0 ? zip_error(ErrorCode::ZipPrependedData, 0,
+                                       "bytes before the first local header", index)
+                           : zip_error(ErrorCode::ZipUnaccountedBytes, expected,
+                                       "bytes between members belong to no member", index);
     }
     expected = entry.end_offset;
   }

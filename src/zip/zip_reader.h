@@ -10,9 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "io/source.h"
 #include "npyguard/limits.h"
 #include "npyguard/result.h"
-#include "io/source.h"
 #include "zip/zip_format.h"
 
 namespace npyguard::detail {

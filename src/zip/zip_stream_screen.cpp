@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "npyguard/npz.h"
 #include "base/byte_reader.h"
+#include "npyguard/npz.h"
 #include "zip/zip_reader.h"
 
 namespace npyguard {
@@ -29,9 +29,8 @@ constexpr size_t kCentralCommentLengthAt = 32;
 constexpr size_t kZip64RecordSizeAt = 4;
 constexpr size_t kEndCommentLengthAt = 20;
 // Flag bits the reader refuses on any member (zip_reader.cpp: encrypted, or unknown).
-constexpr uint16_t kRefusedFlags =
-    static_cast<uint16_t>(~(detail::kFlagDeflateOptions | detail::kFlagDataDescriptor |
-                            detail::kFlagUtf8));
+constexpr uint16_t kRefusedFlags = static_cast<uint16_t>(
+    ~(detail::kFlagDeflateOptions | detail::kFlagDataDescriptor | detail::kFlagUtf8));
 constexpr uint16_t kVersionByte = 0xFF;
 
 // A little-endian field of the fixed part, read through the bounded cursor (the fixed part is
@@ -96,8 +95,7 @@ Status NpzStreamScreen::begin_record() {
     case detail::kEndRecordSignature:
       next = Record::End;
       fixed = detail::kEndRecordSize;
-      allowed = last_ == Record::Start || last_ == Record::Central ||
-                last_ == Record::Zip64Locator;
+      allowed = last_ == Record::Start || last_ == Record::Central || last_ == Record::Zip64Locator;
       break;
     default:
       break;

@@ -24,7 +24,6 @@ constexpr uint16_t kVersionZip64 = 45;
 // expand incompressible data by a fraction of a percent, so the margin keeps csize below 2^32.
 constexpr uint64_t kZip64SizeThreshold = 0xF0000000;
 
-
 Error zip_write_error(ErrorCode code, const char* detail) {
   return Error{.code = code, .offset = 0, .detail = detail};
 }
@@ -45,8 +44,7 @@ Result<ZipWriteEntry> start_zip_entry(std::string name, uint16_t method, uint64_
   entry.uncompressed_size = uncompressed_size;
   entry.offset = offset;
   entry.zip64_local = force_zip64 || uncompressed_size > kZip64SizeThreshold;
-  entry.version =
-      (entry.zip64_local || offset >= kSentinel32) ? kVersionZip64 : kVersionDefault;
+  entry.version = (entry.zip64_local || offset >= kSentinel32) ? kVersionZip64 : kVersionDefault;
   return entry;
 }
 
@@ -137,8 +135,7 @@ Status write_central_directory(ByteSink& sink, std::span<const ZipWriteEntry> en
   const uint64_t directory_size = out.size();
   const uint64_t count = entries.size();
   std::vector<std::byte> end;
-  const bool zip64 = force_zip64 || count >= kSentinel16 ||
-                     directory_offset >= kSentinel32 ||
+  const bool zip64 = force_zip64 || count >= kSentinel16 || directory_offset >= kSentinel32 ||
                      directory_size >= kSentinel32;
   if (zip64) {
     const uint64_t record_offset = sink.position();
@@ -164,8 +161,7 @@ Status write_central_directory(ByteSink& sink, std::span<const ZipWriteEntry> en
   append_le(end, count16, 2);
   append_le(end, count16, 2);
   append_le(end, directory_size >= kSentinel32 ? kSentinel32 : directory_size, 4);
-  append_le(end, directory_offset >= kSentinel32 ? kSentinel32 : directory_offset,
-            4);
+  append_le(end, directory_offset >= kSentinel32 ? kSentinel32 : directory_offset, 4);
   append_le(end, 0, 2);  // comment length
   return sink.write(end);
 }

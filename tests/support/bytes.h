@@ -21,7 +21,9 @@ inline Bytes bytes_of(std::string_view text) {
   return out;
 }
 
-inline void append(Bytes& out, const Bytes& more) { out.insert(out.end(), more.begin(), more.end()); }
+inline void append(Bytes& out, const Bytes& more) {
+  out.insert(out.end(), more.begin(), more.end());
+}
 inline void append(Bytes& out, std::string_view text) { append(out, bytes_of(text)); }
 // `width` little-endian bytes of `value`; bytes beyond the eighth are zero (a run of zero fields).
 inline void append_le(Bytes& out, uint64_t value, int width) {
@@ -55,15 +57,16 @@ inline Bytes npy_file(std::string_view dict, const Bytes& payload = {}, int majo
 
 inline std::string simple_dict(std::string_view descr, std::string_view shape,
                                bool fortran = false) {
-  return "{'descr': " + std::string(descr) + ", 'fortran_order': " +
-         (fortran ? "True" : "False") + ", 'shape': " + std::string(shape) + ", }";
+  return "{'descr': " + std::string(descr) + ", 'fortran_order': " + (fortran ? "True" : "False") +
+         ", 'shape': " + std::string(shape) + ", }";
 }
 
 // File offset of the payload of a file built by npy_file/npy_raw (preamble + header length).
 inline size_t payload_start(const Bytes& file) {
   const bool v1 = static_cast<uint8_t>(file.at(6)) == 1;
   size_t length = static_cast<uint8_t>(file.at(8)) | (static_cast<size_t>(file.at(9)) << 8);
-  if (!v1) length |= (static_cast<size_t>(file.at(10)) << 16) | (static_cast<size_t>(file.at(11)) << 24);
+  if (!v1)
+    length |= (static_cast<size_t>(file.at(10)) << 16) | (static_cast<size_t>(file.at(11)) << 24);
   return (v1 ? 10 : 12) + length;
 }
 
