@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "base/work_meter.h"
@@ -78,139 +79,36 @@ bool leaf_swaps(const DType& dtype) {
          swap_unit(dtype) > 1;
 }
 
+// The run kind of a leaf for the plan: its swap unit, when its bytes change.
+std::optional<uint64_t> swap_kind(const DType& leaf) {
+  if (!leaf_swaps(leaf)) return std::nullopt;
+  return swap_unit(leaf);
+}
+
 }  // namespace
 
-uint32_t SwapPlan::reduce(const DType& dtype) {
-  SwapNode node;
-  bool contiguous = true;  // the fields so far form one run [0, node.run.length) of one unit
-  for (const Field& field : dtype.fields) {
-    ++build_steps_;
-    if (field.size == 0) continue;  // nothing to swap, however many fields it holds
-    SwapField reduced{.offset = field.offset, .count = field.count, .stride = field.dtype.itemsize};
-    if (field.dtype.kind == DTypeKind::Structured) {
-      const uint32_t child = reduce(field.dtype);
-      if (nodes_[child].fields.empty()) continue;
-      if (nodes_[child].whole) {
-        // `count` back-to-back copies of one run of one unit are one run over the field.
-        reduced.whole = true;
-        reduced.run =
-            SwapRun{.offset = field.offset, .length = field.size, .unit = nodes_[child].run.unit};
-      } else {
-        reduced.node = child;
-      }
-    } else {
-      if (!leaf_swaps(field.dtype)) continue;
-      reduced.whole = true;
-      reduced.run =
-          SwapRun{.offset = field.offset, .length = field.size, .unit = swap_unit(field.dtype)};
-    }
-    // NOLINTNEXTLINE(bugprone-branch-clone): the first and last cases both end a run, for different reasons
-    if (!reduced.whole) {
-      contiguous = false;
-    } else if (node.fields.empty()) {
-      contiguous = reduced.run.offset == 0;
-      node.run = reduced.run;
-    } else if (contiguous && node.run.unit == reduced.run.unit &&
-               node.run.length == reduced.run.offset) {
-      node.run.length += reduced.run.length;  // fields are in offset order, inside itemsize
-    } else {
-      contiguous = false;
-    }
-    node.fields.push_back(reduced);
-  }
-  node.whole = contiguous && !node.fields.empty() && node.run.length == dtype.itemsize;
-  nodes_.push_back(std::move(node));
-  return static_cast<uint32_t>(nodes_.size() - 1);  // <= fields in the dtype, < 2^32
-}
-
-// Calls visit(run) for every run of one element whose first byte is at `base`, in offset order;
-// returns false as soon as visit does. Offsets stay inside the element (<= INT32_MAX).
-template <class Visit>
-bool SwapPlan::for_each_run(const SwapNode& node, uint64_t base, Visit& visit) const {
-  for (const SwapField& field : node.fields) {
-    if (field.whole) {
-      SwapRun run = field.run;
-      run.offset = base + field.offset;
-      if (!visit(run)) return false;
-      continue;
-    }
-    // Every element of the subarray holds at least one swapped byte: bounded by payload bytes.
-    const SwapNode& child = nodes_[field.node];
-    for (uint64_t i = 0; i < field.count; ++i) {
-      if (!for_each_run(child, base + field.offset + i * field.stride, visit)) return false;
-    }
-  }
-  return true;
-}
-
-SwapPlan::SwapPlan(const DType& dtype) : itemsize_(dtype.itemsize) {
-  if (dtype.itemsize == 0) return;
-  if (dtype.kind != DTypeKind::Structured) {
-    if (!leaf_swaps(dtype)) return;
-    needed_ = planned_ = true;
-    runs_.push_back(SwapRun{.offset = 0, .length = dtype.itemsize, .unit = swap_unit(dtype)});
-    return;
-  }
-  root_ = reduce(dtype);
-  needed_ = !nodes_[root_].fields.empty();
-  charge(build_steps_);
-  if (!needed_) return;
-  if (nodes_[root_].whole) {
-    planned_ = true;
-    runs_.push_back(nodes_[root_].run);
-    return;
-  }
-  planned_ = true;
-  size_t visits = 0;
-  auto collect = [this, &visits](const SwapRun& run) {
-    if (++visits > kMaxSwapPlanVisits) {
-      planned_ = false;
-      return false;
-    }
-    if (!runs_.empty()) {
-      SwapRun& last = runs_.back();
-      if (last.unit == run.unit && last.offset + last.length == run.offset) {
-        last.length += run.length;  // adjacent runs of one unit merge
-        return true;
-      }
-    }
-    if (runs_.size() == kMaxSwapRuns) {
-      planned_ = false;
-      return false;
-    }
-    runs_.push_back(run);
-    return true;
-  };
-  for_each_run(nodes_[root_], 0, collect);
-  build_steps_ += visits;
-  charge(visits);
-  if (!planned_) runs_.clear();
-}
+SwapPlan::SwapPlan(const DType& dtype)
+    : itemsize_(dtype.itemsize), plan_(dtype, swap_kind, kMaxSwapRuns, kMaxSwapPlanVisits) {}
 
 void SwapPlan::apply(std::span<std::byte> bytes) const {
-  if (!needed_ || bytes.empty()) return;
+  if (!plan_.needed() || bytes.empty()) return;
   const auto itemsize = static_cast<size_t>(itemsize_);
   const size_t whole = bytes.size() - bytes.size() % itemsize;
-  if (planned_ && runs_.size() == 1 && runs_[0].length == itemsize_) {
+  if (const std::optional<uint64_t> unit = plan_.whole_kind()) {
     // Every byte of every element is one unit-wise reversal: one call over the whole buffer.
-    charge(whole / static_cast<size_t>(runs_[0].unit));
-    reverse_units(bytes.first(whole), static_cast<size_t>(runs_[0].unit));
+    charge(whole / static_cast<size_t>(*unit));
+    reverse_units(bytes.first(whole), static_cast<size_t>(*unit));
     return;
   }
   uint64_t steps = 0;
   for (size_t at = 0; at + itemsize <= bytes.size(); at += itemsize) {
     auto item = bytes.subspan(at, itemsize);
-    auto swap = [&](const SwapRun& run) {
+    plan_.for_each_run([&](const KindRun<uint64_t>& run) {
       ++steps;
       reverse_units(item.subspan(static_cast<size_t>(run.offset), static_cast<size_t>(run.length)),
-                    static_cast<size_t>(run.unit));
+                    static_cast<size_t>(run.kind));
       return true;
-    };
-    if (planned_) {
-      for (const SwapRun& run : runs_) swap(run);
-    } else {
-      for_each_run(nodes_[root_], 0, swap);
-    }
+    });
   }
   charge(steps);
 }

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "array/run_plan.h"
 #include "npyguard/dtype.h"
 
 namespace npyguard::detail {
@@ -32,65 +33,28 @@ size_t swap_unit(const DType& dtype);
 inline constexpr size_t kMaxSwapRuns = 4096;
 inline constexpr size_t kMaxSwapPlanVisits = 4 * kMaxSwapRuns;
 
-// Bytes [offset, offset + length) of an element whose `unit`-byte groups reverse.
-struct SwapRun {
-  uint64_t offset = 0;
-  uint64_t length = 0;
-  uint64_t unit = 0;
-};
-
-// One field of a reduced record holding bytes to swap: a single run covering all `count`
-// elements (a leaf, or a record that is one run of one unit), or `count` copies of node `node`,
-// `stride` bytes apart.
-struct SwapField {
-  uint64_t offset = 0;
-  uint64_t count = 0;
-  uint64_t stride = 0;
-  uint32_t node = 0;
-  bool whole = false;
-  SwapRun run;  // when whole; offset inside the parent record
-};
-
-struct SwapNode {
-  std::vector<SwapField> fields;
-  bool whole = false;  // the record is one run [0, itemsize) of one unit
-  SwapRun run;
-};
-
-// What swap_to_host does to each element of a dtype, computed once from the dtype: zero-size
-// fields, leaves already in host order and single-byte leaves are gone, adjacent runs of one
-// unit are merged, and a subarray of records that are one run collapses into one run. Applying
-// it visits only runs holding bytes to swap (each non-empty and disjoint), so the work per
-// element is at most (dtype depth) x (element bytes): it grows with the payload bytes, never with
-// the number of zero-size or untouched fields the header declares. Building it is one step per
-// field in the header plus at most kMaxSwapPlanVisits run visits.
+// What swap_to_host does to each element of a dtype, computed once from the dtype (a RunPlan
+// whose kind is the swap unit): zero-size fields, leaves already in host order and single-byte
+// leaves are gone, adjacent runs of one unit are merged, and a subarray of records that are one
+// run collapses into one run. Applying it visits only runs holding bytes to swap, so the work per
+// element is bounded by the element's bytes, never by the fields the header declares.
 class SwapPlan {
  public:
   explicit SwapPlan(const DType& dtype);
-
   // False when no byte of an element changes.
-  bool needed() const noexcept { return needed_; }
+  bool needed() const noexcept { return plan_.needed(); }
   // Swaps in place `bytes` holding whole elements of the dtype.
   void apply(std::span<std::byte> bytes) const;
 
   // For tests: whether the flat per-element run list was built, its size, and the steps
   // construction took.
-  bool planned() const noexcept { return planned_; }
-  size_t plan_runs() const noexcept { return runs_.size(); }
-  size_t build_steps() const noexcept { return build_steps_; }
+  bool planned() const noexcept { return plan_.planned(); }
+  size_t plan_runs() const noexcept { return plan_.plan_runs(); }
+  size_t build_steps() const noexcept { return plan_.build_steps(); }
 
  private:
-  uint32_t reduce(const DType& dtype);
-  template <class Visit>
-  bool for_each_run(const SwapNode& node, uint64_t base, Visit& visit) const;
-
   uint64_t itemsize_ = 0;
-  bool needed_ = false;
-  bool planned_ = false;
-  std::vector<SwapRun> runs_;
-  std::vector<SwapNode> nodes_;  // children before parents; nodes_[root_] is the dtype itself
-  uint32_t root_ = 0;
-  size_t build_steps_ = 0;
+  RunPlan<uint64_t> plan_;  // kind: the unit whose bytes reverse
 };
 
 // Byte-swaps in place every leaf of `dtype` whose order differs from the host's, over `bytes`
