@@ -22,15 +22,6 @@ Error io_error(ErrorCode code, uint64_t offset, const char* detail, int os_errno
 
 // What a descriptor that is not a regular file is instead, in words (as open_regular_file says
 // it for a path).
-const char* not_regular_reason(mode_t mode) {
-  if (S_ISDIR(mode)) return "is a directory";
-  if (S_ISFIFO(mode)) return "is a named pipe (FIFO)";
-  if (S_ISCHR(mode)) return "is a character device";
-  if (S_ISBLK(mode)) return "is a block device";
-  if (S_ISSOCK(mode)) return "is a socket";
-  return "is not a regular file";
-}
-
 // Where temporary files go: $TMPDIR, or /tmp when it is unset or empty.
 std::string temporary_directory() {
   const char* dir = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): read, never set
@@ -45,18 +36,7 @@ Result<OpenedFile> open_regular_descriptor(int fd) {
   const int own = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (own < 0)
     return io_error(ErrorCode::IoOpenFailed, 0, "could not duplicate the descriptor", errno);
-  OpenedFile file{.fd = FileDescriptor(own)};
-  struct stat st {};
-  if (::fstat(own, &st) != 0) {
-    return io_error(ErrorCode::IoReadFailed, 0, "fstat() failed", errno);
-  }
-  if (!S_ISREG(st.st_mode)) {
-    return io_error(ErrorCode::IoNotRegularFile, 0, not_regular_reason(st.st_mode));
-  }
-  auto size = checked_narrow<uint64_t>(st.st_size);
-  if (!size) return io_error(ErrorCode::IoReadFailed, 0, "negative file size");
-  file.size = *size;
-  return file;
+  return adopt_regular_file(FileDescriptor(own));
 }
 
 Result<FileDescriptor> create_anonymous_file(const char* detail) {

@@ -51,9 +51,14 @@ Result<OpenedFile> open_regular_file(const std::string& path) {
     // The system's text says it all ("no such file or directory", "permission denied").
     return os_error(ErrorCode::IoOpenFailed, 0, "", errno);
   }
-  OpenedFile file{.fd = FileDescriptor(fd)};
+  // O_NONBLOCK stays set: reads of regular files ignore it (open(2)), and clearing it would cost
+  // two system calls per file, a third of what checking a small file takes.
+  return adopt_regular_file(FileDescriptor(fd));
+}
+
+Result<OpenedFile> adopt_regular_file(FileDescriptor fd) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
+  if (::fstat(fd.get(), &st) != 0) {
     return os_error(ErrorCode::IoReadFailed, 0, "fstat() failed", errno);
   }
   if (!S_ISREG(st.st_mode)) {
@@ -61,10 +66,7 @@ Result<OpenedFile> open_regular_file(const std::string& path) {
   }
   auto size = checked_narrow<uint64_t>(st.st_size);
   if (!size) return io_error(ErrorCode::IoReadFailed, 0, "negative file size");
-  file.size = *size;
-  // O_NONBLOCK stays set: reads of regular files ignore it (open(2)), and clearing it would cost
-  // two system calls per file, a third of what checking a small file takes.
-  return file;
+  return OpenedFile{.fd = std::move(fd), .size = *size};
 }
 
 MappedFile::MappedFile(void* address, size_t size) noexcept

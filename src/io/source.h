@@ -45,6 +45,10 @@ struct OpenedFile {
 // Opens a regular file read-only; anything else (directory, FIFO, device) is refused.
 Result<OpenedFile> open_regular_file(const std::string& path);
 
+// Takes over an open descriptor: refused (and closed) unless it is a regular file; its size
+// comes from fstat. What open_regular_file and open_regular_descriptor share.
+Result<OpenedFile> adopt_regular_file(FileDescriptor fd);
+
 // A read-only private mapping of a whole file; owns it until destroyed.
 class MappedFile {
  public:
