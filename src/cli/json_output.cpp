@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,8 +59,9 @@ void write_title_json(JsonWriter& json, const Field& field) {
     case TitleKind::Integer: {
       int64_t value = 0;
       const std::string& text = *field.title;
-      const auto parsed = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (parsed.ec == std::errc() && parsed.ptr == text.data() + text.size()) {
+      const char* const end = std::to_address(text.cend());
+      const auto parsed = std::from_chars(text.data(), end, value);
+      if (parsed.ec == std::errc() && parsed.ptr == end) {
         json.integer(value);
       } else {
         json.string(text);  // not reachable: the library writes the decimal of an int64
