@@ -50,10 +50,14 @@ def _limits(limits, settings):
     elif not isinstance(limits, Limits):
         raise TypeError("limits must be a npyguard.Limits, not %s" % type(limits).__name__)
     if settings:
-        # np.load's name for the header limit.
+        # np.load's name for the header limit: characters, as max_header_chars counts them,
+        # with room for as many bytes as that many UTF-8 characters can take.
         if "max_header_size" in settings:
             settings = dict(settings)
-            settings["max_header_chars"] = settings.pop("max_header_size")
+            chars = settings.pop("max_header_size")
+            settings["max_header_chars"] = chars
+            if isinstance(chars, int) and "max_header_bytes" not in settings:
+                settings["max_header_bytes"] = max(limits.max_header_bytes, 4 * chars)
         return limits.replace(**settings)
     return limits
 
@@ -85,7 +89,8 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
         The resource budget and policy (default ``Limits()``, for untrusted uploads).
     **settings
         Any Limits setting by name, e.g. ``max_array_bytes=256 << 20``, applied on top of
-        `limits`; ``max_header_size`` (np.load's name) sets ``max_header_chars``.
+        `limits`; ``max_header_size`` (np.load's name) sets ``max_header_chars`` (and raises
+        ``max_header_bytes`` to the 4 bytes per character UTF-8 may need).
 
     Returns
     -------

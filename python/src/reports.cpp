@@ -18,6 +18,8 @@ namespace {
 
 // Version of the --json layout these dicts follow (docs/json-output.md).
 constexpr int kJsonSchemaVersion = 1;
+// A file at most this large is read whole and validated in memory (as load() does).
+constexpr size_t kWholeFileBytes = size_t{64} << 10;
 // Version of a Verdict's pickled state.
 constexpr int kVerdictStateVersion = 1;
 
@@ -86,27 +88,36 @@ void check_archive(Verdict& verdict, const Input& input,
 
 Verdict check_path(const Input& input, const Limits& limits) {
   Verdict verdict{.file = input.display};
-  // The .npy reader first, as the CLI does: one open() for most inputs; only a failure needs
-  // the first bytes, to tell an archive from a broken .npy.
-  Result<NpyInfo> info = [&] {
+  const ErrorContext context{.filename = input.display};
+  // A small file is read whole with one open() and validated in memory (the same verdict, in
+  // fewer system calls); a larger one is validated by the library's file readers, whose memory
+  // stays bounded whatever the size.
+  auto start = std::make_shared<FileStart>();
+  std::optional<Result<NpyInfo>> info;
+  {
     py::gil_scoped_release release;
-    return validate_npy_file(input.path, limits);
-  }();
-  if (info.ok()) {
+    *start = read_file_start(input.path, kWholeFileBytes);
+    if (!start->readable) {
+      info.emplace(validate_npy_file(input.path, limits));
+    } else if (!looks_like_npz(start->bytes)) {
+      info.emplace(start->whole() ? validate_npy(start->bytes, limits)
+                                  : validate_npy_file(input.path, limits));
+    }
+  }
+  if (!info) {
+    std::shared_ptr<std::vector<std::byte>> whole;
+    if (start->whole()) whole = std::shared_ptr<std::vector<std::byte>>(start, &start->bytes);
+    check_archive(verdict, input, whole, limits);
+    return verdict;
+  }
+  if (info->ok()) {
     verdict.format = Format::Npy;
-    verdict.npy = std::move(info).value();
+    verdict.npy = std::move(*info).value();
     return verdict;
   }
-  const FileStart start = [&] {
-    py::gil_scoped_release release;
-    return read_file_start(input.path, 4);
-  }();
-  if (start.readable && looks_like_npz(start.bytes)) {
-    check_archive(verdict, input, nullptr, limits);
-    return verdict;
-  }
-  verdict.format = start.readable ? Format::Npy : Format::Unknown;
-  fail(verdict, info.error(), ErrorContext{.filename = input.display});
+  // The CLI says "format": null for an input it could not read far enough to tell.
+  verdict.format = start->readable ? Format::Npy : Format::Unknown;
+  fail(verdict, info->error(), context);
   return verdict;
 }
 
