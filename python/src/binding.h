@@ -111,6 +111,10 @@ const Limits& limits_of(py::handle limits);
 // ---- inputs.cpp ------------------------------------------------------------------------------
 
 // What a `file` argument is: a path, bytes in memory, or a binary file object (a stream).
+// A file object is read the way that gives the verdict the CLI gives the same bytes in a file:
+// one over a regular file, at its start, is read through its descriptor (/proc/self/fd/N, by the
+// library's file readers); an io.BytesIO is read into memory; anything else (sockets, pipes,
+// wrappers) is a stream, read through PythonStream as the CLI reads standard input.
 struct Input {
   enum class Kind : uint8_t { Path, Memory, Stream };
   Kind kind = Kind::Path;
@@ -120,9 +124,14 @@ struct Input {
   // Kind::Memory: the bytes, kept alive (and immutable) by `owner`.
   py::object owner;
   std::span<const std::byte> bytes;
-  // Kind::Stream: the file object.
+  // Kind::Stream, and Path or Memory inputs that came as a file object: the file object, and
+  // where it was (its tell()) when it is seekable; load() leaves it after the array, as np.load
+  // does, and check() where it was.
   py::object file;
+  std::optional<py::object> start_position;
 };
+// Leaves a file object `offset` bytes after where the input started (no-op for other inputs).
+void seek_after(const Input& input, uint64_t offset);
 Input classify_input(py::handle file);
 // True when a path (or str, bytes) argument: what the writers accept as a target name.
 bool is_path_like(py::handle file);
@@ -174,12 +183,16 @@ struct StreamStart {
   bool npz = false;
 };
 StreamStart begin_stream(py::handle file);
-// The rest of an archive arriving as a stream, read into memory through NpzStreamScreen (the
-// CLI's screening of standard input), so a stream that cannot be an archive npyguard accepts
-// stops early. On error, the screen's (or a read's) error.
+// The rest of an archive arriving as a file object, read into memory (at most
+// Limits::max_streamed_archive_bytes). An unseekable stream goes through NpzStreamScreen (the
+// CLI's screening of standard input), so one that cannot be an archive npyguard accepts stops
+// early, with the screen's error. Python exceptions from reads propagate.
 Result<std::shared_ptr<std::vector<std::byte>>> spool_archive(py::handle file,
                                                               std::vector<std::byte> prefix,
-                                                              const Limits& limits);
+                                                              const Limits& limits,
+                                                              bool seekable);
+// Where a seekable file object is (its tell()), or nullopt for a stream that cannot seek.
+std::optional<py::object> stream_position(py::handle file);
 
 // ---- read.cpp --------------------------------------------------------------------------------
 

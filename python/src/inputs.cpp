@@ -62,7 +62,51 @@ class Fd {
   int fd_;
 };
 
+// A path that opens the regular file a file object reads, when it reads one from its start
+// (position 0): /proc/self/fd/N, checked to open. nullopt otherwise (no descriptor, not a
+// regular file, not at its start, no /proc): the file object is then read as a stream.
+std::optional<std::string> descriptor_path(py::handle file,
+                                           const std::optional<py::object>& position) {
+  if (!position || !PyLong_Check(position->ptr()) || py::cast<long long>(*position) != 0) {
+    return std::nullopt;
+  }
+  int fd = -1;
+  try {
+    if (!py::hasattr(file, "fileno")) return std::nullopt;
+    fd = py::cast<int>(file.attr("fileno")());
+  } catch (py::error_already_set&) {
+    return std::nullopt;  // io.UnsupportedOperation and the like: no descriptor
+  }
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::string path = "/proc/self/fd/" + std::to_string(fd);
+  const Fd probe(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  struct stat opened {};
+  if (probe.get() < 0 || ::fstat(probe.get(), &opened) != 0 || opened.st_dev != st.st_dev ||
+      opened.st_ino != st.st_ino) {
+    return std::nullopt;
+  }
+  return path;
+}
+
 }  // namespace
+
+std::optional<py::object> stream_position(py::handle file) {
+  try {
+    if (py::hasattr(file, "seekable") && py::cast<bool>(file.attr("seekable")())) {
+      return file.attr("tell")();
+    }
+  } catch (py::error_already_set&) {
+    // A stream that cannot say where it is is read as a plain stream.
+  }
+  return std::nullopt;
+}
+
+void seek_after(const Input& input, uint64_t offset) {
+  if (!input.file || !input.start_position) return;
+  input.file.attr("seek")(*input.start_position + py::int_(offset));
+}
+
 FileStart read_file_start(const std::string& path, size_t cap) {
   FileStart start;
   // O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused as not regular).
@@ -146,9 +190,28 @@ Input classify_input(py::handle file) {
     return input;
   }
   if (py::hasattr(file, "read")) {
-    input.kind = Input::Kind::Stream;
+    if (py::isinstance(file, py::module_::import("io").attr("TextIOBase"))) {
+      throw py::type_error("the file object must be opened in binary mode ('rb'), not text");
+    }
     input.file = py::reinterpret_borrow<py::object>(file);
     input.display = stream_name(file);
+    input.start_position = stream_position(file);
+    if (input.start_position && py::isinstance(file, py::module_::import("io").attr("BytesIO"))) {
+      // Its bytes are in memory already: read them as bytes (a copy, from where it is).
+      input.kind = Input::Kind::Memory;
+      input.owner = file.attr("read")();
+      if (!PyBytes_Check(input.owner.ptr())) throw py::type_error("BytesIO.read() gave no bytes");
+      input.bytes = std::span<const std::byte>(
+          reinterpret_cast<const std::byte*>(PyBytes_AS_STRING(input.owner.ptr())),  // NOLINT
+          static_cast<size_t>(PyBytes_GET_SIZE(input.owner.ptr())));
+      return input;
+    }
+    if (std::optional<std::string> path = descriptor_path(file, input.start_position)) {
+      input.kind = Input::Kind::Path;
+      input.path = std::move(*path);
+      return input;
+    }
+    input.kind = Input::Kind::Stream;
     return input;
   }
   throw py::type_error("expected a path (str or os.PathLike), a bytes-like object or a binary "
@@ -243,6 +306,7 @@ void PythonStream::rethrow_pending() {
   throw error;
 }
 
+
 StreamStart begin_stream(py::handle file) {
   StreamStart start;
   start.prefix.resize(kSniffBytes);
@@ -253,19 +317,33 @@ StreamStart begin_stream(py::handle file) {
 
 Result<std::shared_ptr<std::vector<std::byte>>> spool_archive(py::handle file,
                                                               std::vector<std::byte> prefix,
-                                                              const Limits& limits) {
+                                                              const Limits& limits,
+                                                              bool seekable) {
   auto data = std::make_shared<std::vector<std::byte>>(std::move(prefix));
-  NpzStreamScreen screen(limits);
-  NPYGUARD_TRY(screen.feed(*data));
+  // An unseekable stream (a socket, a pipe) is screened as the CLI screens standard input, so
+  // that one which cannot be an archive stops early; a seekable one (a file, BytesIO) is read
+  // whole and judged by the reader alone, exactly as the same bytes in a file would be.
+  std::optional<NpzStreamScreen> screen;
+  if (!seekable) {
+    screen.emplace(limits);
+    NPYGUARD_TRY(screen->feed(*data));
+  }
+  const uint64_t max_bytes = limits.max_streamed_archive_bytes;
   while (true) {
     const size_t have = data->size();
+    if (have > max_bytes) {
+      return Error{.code = ErrorCode::StreamedArchiveTooLarge,
+                   .offset = max_bytes,
+                   .detail = "the stream is longer than max_streamed_archive_bytes ({limit} bytes)",
+                   .bound = max_bytes};
+    }
     data->resize(have + kSpoolChunkBytes);
     const size_t got = read_python_file(file, std::span(*data).subspan(have));
     data->resize(have + got);
     if (got == 0) break;
-    NPYGUARD_TRY(screen.feed(std::span<const std::byte>(*data).subspan(have)));
+    if (screen) NPYGUARD_TRY(screen->feed(std::span<const std::byte>(*data).subspan(have)));
   }
-  NPYGUARD_TRY(screen.finish());
+  if (screen) NPYGUARD_TRY(screen->finish());
   data->shrink_to_fit();
   return data;
 }

@@ -67,6 +67,9 @@ py::object copied(const Array& array) {
   return std::move(out.array);
 }
 
+// Where the array ends in its file: a file object is left there, as np.load leaves it.
+uint64_t end_of(const NpyInfo& info) { return info.payload_offset + info.nbytes; }
+
 bool same_layout(const NpyInfo& a, const NpyInfo& b) {
   return a.dtype == b.dtype && a.shape == b.shape && a.fortran_order == b.fortran_order &&
          a.nbytes == b.nbytes;
@@ -123,6 +126,7 @@ py::object load_path(const Input& input, const Limits& limits, size_t whole_file
   if (looks_like_npz(start.bytes)) return open_archive(input, nullptr, limits);
   if (small) {
     if (!small->ok()) raise_error(small->error(), context);
+    seek_after(input, end_of(small->value().info()));
     return copied(**small);
   }
   if (!header->ok()) raise_error(header->error(), context);
@@ -137,6 +141,7 @@ py::object load_path(const Input& input, const Limits& limits, size_t whole_file
     raise_error(binding_error(ErrorCode::IoFileChanged, "the file changed while it was read"),
                 context);
   }
+  seek_after(input, end_of(info));
   return std::move(out.array);
 }
 
@@ -161,26 +166,15 @@ py::object load_memory(const Input& input, const Limits& limits) {
     return read_npy(input.bytes, limits);
   }();
   if (!array.ok()) raise_error(array.error(), context_of(input));
+  seek_after(input, end_of(array->info()));
   return array_from(std::move(array).value(), Payload::Shared, true);
 }
 
-// Where a seekable file object is, or nullopt.
-std::optional<py::object> stream_position(py::handle file) {
-  try {
-    if (py::hasattr(file, "seekable") && py::cast<bool>(file.attr("seekable")())) {
-      return file.attr("tell")();
-    }
-  } catch (py::error_already_set&) {
-    // A stream that cannot say where it is is read as a plain stream.
-  }
-  return std::nullopt;
-}
-
 py::object load_stream(const Input& input, const Limits& limits) {
-  const std::optional<py::object> position = stream_position(input.file);
   StreamStart start = begin_stream(input.file);
   if (start.npz) {
-    auto spooled = spool_archive(input.file, std::move(start.prefix), limits);
+    auto spooled = spool_archive(input.file, std::move(start.prefix), limits,
+                                 input.start_position.has_value());
     if (!spooled.ok()) raise_error(spooled.error(), context_of(input));
     return open_archive(input, std::move(spooled).value(), limits);
   }
@@ -193,16 +187,16 @@ py::object load_stream(const Input& input, const Limits& limits) {
   if (!array.ok()) raise_error(array.error(), context_of(input));
   // np.load leaves the file just after the array (several arrays can follow each other in one
   // file when allow_trailing_data is set); the stream reader may have read ahead.
-  if (position) {
-    const NpyInfo& info = array->info();
-    input.file.attr("seek")(*position + py::int_(info.payload_offset + info.nbytes));
-  }
+  seek_after(input, end_of(array->info()));
   return array_from(std::move(array).value(), Payload::Private, true);
 }
 
 py::object load(py::handle file, py::handle limits_object, bool mmap, size_t whole_file_bytes) {
   const Limits& limits = limits_of(limits_object);
   const Input input = classify_input(file);
+  if (mmap && input.file) {
+    throw py::value_error("mmap_mode needs a path: a memory map cannot use an open file object");
+  }
   switch (input.kind) {
     case Input::Kind::Path:
       return mmap ? load_path_mapped(input, limits) : load_path(input, limits, whole_file_bytes);
@@ -210,10 +204,6 @@ py::object load(py::handle file, py::handle limits_object, bool mmap, size_t who
       if (mmap) throw py::value_error("mmap_mode needs a path, not bytes");
       return load_memory(input, limits);
     case Input::Kind::Stream:
-      if (mmap) {
-        throw py::value_error("mmap_mode needs a path: a memory map cannot use an open file "
-                              "object");
-      }
       return load_stream(input, limits);
   }
   throw py::type_error("unreachable");

@@ -142,11 +142,12 @@ Verdict check_memory(const Input& input, const Limits& limits) {
 
 Verdict check_stream(const Input& input, const Limits& limits) {
   Verdict verdict{.file = input.display};
+  const bool seekable = input.start_position.has_value();
   StreamStart start = begin_stream(input.file);
   const ErrorContext context{.filename = input.display};
   if (start.npz) {
     verdict.format = Format::Npz;
-    auto spooled = spool_archive(input.file, std::move(start.prefix), limits);
+    auto spooled = spool_archive(input.file, std::move(start.prefix), limits, seekable);
     if (!spooled.ok()) {
       fail(verdict, spooled.error(), context);
       return verdict;
@@ -184,6 +185,8 @@ Verdict check(py::handle file, py::handle limits_object) {
       verdict = check_stream(input, limits);
       break;
   }
+  // check() leaves a seekable file object where it found it (so it can be loaded next).
+  if (input.file && input.start_position) input.file.attr("seek")(*input.start_position);
   // A misuse error is the caller's (or this module's) bug, never a verdict on the input.
   if (verdict.error && error_category(verdict.error->code) == ErrorCategory::Misuse) {
     raise_report(*verdict.error);
@@ -235,23 +238,68 @@ std::string_view byte_order_name(ByteOrder order) {
 
 py::str text(std::string_view value) { return py::str(value.data(), value.size()); }
 
-// A JSON string of the CLI: bytes that are not UTF-8 become U+FFFD.
-py::str json_text(const std::string& value) {
-  PyObject* decoded =
-      PyUnicode_DecodeUTF8(value.data(), static_cast<Py_ssize_t>(value.size()), "replace");
-  if (decoded == nullptr) throw py::error_already_set();
-  return py::reinterpret_steal<py::str>(decoded);
+// Bytes of the well-formed UTF-8 sequence at `pos` (Unicode table 3-7: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0: the CLI's JSON writer replaces each byte that does
+// not start one with U+FFFD, one replacement per byte, and so does json_text().
+size_t utf8_sequence_length(std::string_view text, size_t pos) {
+  const auto byte_at = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte_at(pos);
+  if (lead < 0x80) return 1;
+  size_t length = 0;
+  unsigned char second_low = 0x80;
+  unsigned char second_high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) second_low = 0xA0;
+    if (lead == 0xED) second_high = 0x9F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) second_low = 0x90;
+    if (lead == 0xF4) second_high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (length > text.size() - pos) return 0;
+  const unsigned char second = byte_at(pos + 1);
+  if (second < second_low || second > second_high) return 0;
+  for (size_t i = 2; i < length; ++i) {
+    if ((byte_at(pos + i) & 0xC0) != 0x80) return 0;
+  }
+  return length;
 }
 
-bool is_utf8(const std::string& value) {
-  PyObject* decoded = PyUnicode_DecodeUTF8(value.data(), static_cast<Py_ssize_t>(value.size()),
-                                           "strict");
-  if (decoded == nullptr) {
-    PyErr_Clear();
-    return false;
+bool is_utf8(std::string_view value) {
+  for (size_t pos = 0; pos < value.size();) {
+    const size_t length = utf8_sequence_length(value, pos);
+    if (length == 0) return false;
+    pos += length;
   }
-  Py_DECREF(decoded);
   return true;
+}
+
+// A JSON string of the CLI: each byte that is not part of well-formed UTF-8 becomes U+FFFD.
+py::str json_text(const std::string& value) {
+  std::string repaired;
+  const std::string* text = &value;
+  if (!is_utf8(value)) {
+    for (size_t pos = 0; pos < value.size();) {
+      const size_t length = utf8_sequence_length(value, pos);
+      if (length == 0) {
+        repaired += "\xEF\xBF\xBD";
+        ++pos;
+      } else {
+        repaired.append(value, pos, length);
+        pos += length;
+      }
+    }
+    text = &repaired;
+  }
+  PyObject* decoded = PyUnicode_DecodeUTF8(text->data(), static_cast<Py_ssize_t>(text->size()),
+                                           "strict");
+  if (decoded == nullptr) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(decoded);
 }
 
 std::string hex_bytes(const std::string& value) {

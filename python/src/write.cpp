@@ -325,9 +325,10 @@ void sanitize(py::handle source, py::handle destination, bool native_byte_order,
           }(),
           input, output, limits, options);
     case Input::Kind::Stream: {
-      StreamStart start = begin_stream(input.file);
+      const bool seekable = input.start_position.has_value();
+  StreamStart start = begin_stream(input.file);
       if (start.npz) {
-        auto spooled = spool_archive(input.file, std::move(start.prefix), limits);
+        auto spooled = spool_archive(input.file, std::move(start.prefix), limits, seekable);
         if (!spooled.ok()) raise_error(spooled.error(), ErrorContext{.filename = input.display});
         return sanitize_archive(input, *spooled, output, limits, options);
       }

@@ -250,7 +250,7 @@ def test_npz_streams():
 def test_streamed_archive_limit():
     path = FIXTURES / "npz" / "savez_compressed.npz"
     with pytest.raises(npyguard.Error) as raised:
-        npyguard.load(io.BytesIO(path.read_bytes()), max_streamed_archive_bytes=100)
+        npyguard.load(Unseekable(path.read_bytes()), max_streamed_archive_bytes=100)
     assert raised.value.category == "limit_exceeded"
 
 
