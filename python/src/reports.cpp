@@ -590,7 +590,9 @@ NpyInfo npy_from_state(const py::tuple& state) {
   Result<DType> dtype = parse_trusted_descr(py::cast<std::string>(state[3]));
   if (!dtype.ok()) raise_error(dtype.error(), {});
   info.dtype = std::move(dtype).value();
-  info.shape = py::cast<std::vector<uint64_t>>(state[4]);
+  for (py::handle dim : py::reinterpret_borrow<py::list>(state[4])) {
+    info.shape.push_back(py::cast<uint64_t>(dim));
+  }
   info.fortran_order = py::cast<bool>(state[5]);
   info.count = py::cast<uint64_t>(state[6]);
   info.nbytes = py::cast<uint64_t>(state[7]);

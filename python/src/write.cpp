@@ -51,6 +51,20 @@ void write_to_file(py::handle file, const std::vector<std::byte>& bytes) {
   write_to_file(file, std::span<const std::byte>(bytes));
 }
 
+// np.save's warning for a header that needs format 2.0 or 3.0 (older NumPy cannot read it).
+void warn_like_numpy(const ArrayToWrite& array) {
+  Result<std::vector<std::byte>> header =
+      encode_npy_header(array.dtype, array.shape, array.fortran_order);
+  if (!header.ok() || header->size() < 7) return;  // the write itself reports the error
+  const auto major = static_cast<unsigned>((*header)[6]);
+  const char* text = major == 3   ? "Stored array in format 3.0. It can only be read by NumPy >= 1.17"
+                     : major == 2 ? "Stored array in format 2.0. It can only beread by NumPy >= 1.9"
+                                  : nullptr;
+  if (text != nullptr && PyErr_WarnEx(PyExc_UserWarning, text, 1) < 0) {
+    throw py::error_already_set();
+  }
+}
+
 ErrorContext output_context(const std::optional<std::string>& path) {
   return ErrorContext{.filename = path};
 }
@@ -58,6 +72,7 @@ ErrorContext output_context(const std::optional<std::string>& path) {
 void save_path(py::handle path_object, py::handle value) {
   const std::string path = fs_path(path_object);
   const ArrayToWrite array = array_to_write(value);
+  warn_like_numpy(array);
   const Status written = [&] {
     py::gil_scoped_release release;
     return write_npy_file(path, array.ref());
@@ -70,6 +85,7 @@ void save_file(py::handle file, py::handle value) {
   Result<std::vector<std::byte>> header =
       encode_npy_header(array.dtype, array.shape, array.fortran_order);
   if (!header.ok()) raise_error(header.error(), {});
+  warn_like_numpy(array);
   write_to_file(file, *header);
   write_to_file(file, array.bytes);
 }
@@ -82,16 +98,17 @@ void savez(py::handle target, const py::list& items, bool compress) {
     const auto pair = py::reinterpret_borrow<py::tuple>(item);
     keys.push_back(py::cast<std::string>(pair[0]));
     arrays.push_back(array_to_write(pair[1]));
+    warn_like_numpy(arrays.back());
   }
   std::vector<NpzWriteMember> members;
   for (size_t i = 0; i < arrays.size(); ++i) {
     members.push_back(NpzWriteMember{.key = keys[i], .array = arrays[i].ref()});
   }
-  // numpy.savez: zipfile with force_zip64=True for every member, deflate at zlib's default
-  // level for savez_compressed.
+  // The members are np.save's bytes, deflated at zlib's default level (6) for
+  // savez_compressed as numpy.savez_compressed does. The ZIP records are the library's own
+  // (ZIP64 only where sizes need it), not zipfile's byte for byte.
   NpzWriteOptions options;
   options.compression = compress ? NpzCompression::Deflate : NpzCompression::Stored;
-  options.force_zip64 = true;
   if (is_path_like(target)) {
     const std::string path = fs_path(target);
     const Status written = [&] {
