@@ -99,11 +99,19 @@ std::vector<npy_intp> dims_of(const std::vector<uint64_t>& shape) {
   return dims;
 }
 
-// A string dtype of size 0 ('|S0', '<U0'): NumPy's array constructors other than np.ndarray turn
-// it into S1/U1, while np.load keeps it (through np.ndarray or np.fromfile).
-bool is_unsized_string(const DType& dtype) {
-  return dtype.itemsize == 0 &&
-         (dtype.kind == DTypeKind::Bytes || dtype.kind == DTypeKind::Unicode);
+// An array of a type of size 0 ('|S0', '<U0', '|V0', a record of those), made the way numpy.lib.format.read_array makes it (a flat
+// np.ndarray of `count` elements whose .shape is set, reversed and transposed for Fortran order):
+// such arrays have no memory to lay out, their contiguity flags come from that construction,
+// and NumPy's other constructors would turn S0/U0 into S1/U1.
+py::object zero_itemsize_array(const NpyInfo& info, const py::object& dtype) {
+  py::object array = py::module_::import("numpy").attr("ndarray")(py::int_(info.count), dtype);
+  if (!info.fortran_order) {
+    array.attr("shape") = shape_tuple(info.shape);
+    return array;
+  }
+  std::vector<uint64_t> reversed(info.shape.rbegin(), info.shape.rend());
+  array.attr("shape") = shape_tuple(reversed);
+  return array.attr("transpose")();
 }
 
 void copy_bytes(std::span<std::byte> to, std::span<const std::byte> from) {
@@ -159,9 +167,8 @@ py::object numpy_dtype(const DType& dtype) {
 NewArray new_array(const NpyInfo& info) {
   py::object dtype = numpy_dtype(info.dtype);
   py::object array;
-  if (is_unsized_string(info.dtype)) {
-    array = py::module_::import("numpy").attr("ndarray")(
-        shape_tuple(info.shape), dtype, py::arg("order") = info.fortran_order ? "F" : "C");
+  if (info.dtype.itemsize == 0) {
+    array = zero_itemsize_array(info, dtype);
   } else {
     std::vector<npy_intp> dims = dims_of(info.shape);
     // NewFromDescr steals the descr reference; NumPy computes (and overflow-checks) the strides.
@@ -182,8 +189,7 @@ NewArray new_array(const NpyInfo& info) {
 }
 
 py::object array_from(Array array, Payload payload, bool writeable) {
-  if (array.nbytes() == 0 || (writeable && payload == Payload::Shared) ||
-      is_unsized_string(array.dtype())) {
+  if (array.nbytes() == 0 || (writeable && payload == Payload::Shared)) {
     NewArray out = new_array(array.info());
     copy_bytes(out.bytes, array.bytes());
     if (!writeable) PyArray_CLEARFLAGS(as_array(out.array), NPY_ARRAY_WRITEABLE);

@@ -25,6 +25,10 @@ settings.register_profile("npyguard", derandomize=True, database=None, deadline=
                           max_examples=150, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
+# NPYGUARD_HYPOTHESIS_PROFILE=thorough: random (not derandomized) and ten times longer, for
+# hunting rather than for CI.
+settings.register_profile("thorough", parent=settings.get_profile("npyguard"), derandomize=False,
+                          max_examples=1500)
 settings.load_profile(os.environ.get("NPYGUARD_HYPOTHESIS_PROFILE", "npyguard"))
 
 
