@@ -209,7 +209,11 @@ def savez(file, *args, **kwds):
 
 
 def savez_compressed(file, *args, **kwds):
-    """Like :func:`savez`, with every member deflated (zlib's default level, as NumPy)."""
+    """Like :func:`savez`, with every member deflated, as numpy.savez_compressed does.
+
+    zlib's default level (6), as NumPy uses it: the members hold the same np.save bytes and
+    deflate to the same sizes as numpy.savez_compressed's.
+    """
     _savez(file, args, kwds, True)
 
 
