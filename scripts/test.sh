@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, step 2 (and CI, through .ci/run): install what is missing, then build and run the
-# whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14, then build
-# the fuzz targets through fuzz/build.sh (as OSS-Fuzz/ClusterFuzzLite do) and fuzz each for a
+# whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14 (the
+# presets build the Python module and ctest runs its pytest suite), then install the Python
+# package with pip into a venv and test the installed copy, then build the fuzz targets through fuzz/build.sh (as OSS-Fuzz/ClusterFuzzLite do) and fuzz each for a
 # bounded time with libFuzzer (NPYGUARD_FUZZ_SECONDS per target, default 45) and with AFL++
 # (NPYGUARD_AFL_SECONDS, default 45). The run stops at the first failure.
 set -euo pipefail
@@ -19,6 +20,9 @@ for preset in default asan dev-clang; do
   stage "ctest: $preset"
   ctest --preset "$preset"
 done
+
+stage "python package: pip wheel/install --no-build-isolation into a venv, then its tests"
+scripts/test_python_package.sh
 
 stage "fuzz: fuzz/build.sh with OSS-Fuzz variables, then ${NPYGUARD_FUZZ_SECONDS:-45} s per target"
 scripts/fuzz_ci.sh "${NPYGUARD_FUZZ_SECONDS:-45}"

@@ -18,6 +18,11 @@ thread-safe, and arguments and results (arrays, verdicts, limits, errors) pickle
 import collections.abc
 import os
 
+try:
+    import numpy  # noqa: F401  (the native module uses NumPy's C API)
+except ImportError as missing:  # pragma: no cover
+    raise ImportError("npyguard needs NumPy (Debian: python3-numpy)") from missing
+
 from . import _error
 from ._error import Error
 from . import _npyguard as _native
