@@ -231,6 +231,24 @@ py::object read_member(const ArchiveHandle& handle, size_t index) {
   return array_from(std::move(array).value(), Payload::Private, true);
 }
 
+// Every member that is not skipped, read up to `threads` at a time (0: one per core), in member
+// order; the first error in member order is raised, as by reading the members one by one.
+py::list read_all_members(const ArchiveHandle& handle, unsigned threads) {
+  const NpzArchive archive = handle.archive;
+  Result<std::vector<Array>> arrays = [&] {
+    py::gil_scoped_release release;
+    return archive.read_all(threads);
+  }();
+  if (!arrays.ok()) {
+    raise_error(arrays.error(), member_context(handle, arrays.error(), kNoMember));
+  }
+  py::list out;
+  for (Array& array : *arrays) {
+    out.append(array_from(std::move(array), Payload::Private, true));
+  }
+  return out;
+}
+
 py::list member_list(const ArchiveHandle& handle) {
   py::list out;
   for (const NpzMember& member : handle.archive.members()) {
@@ -260,7 +278,9 @@ void bind_read(py::module_& module) {
       .def_property_readonly("members", &member_list,
                              "(name, key, skipped) of every directory entry, in order.")
       .def("read", &read_member, py::arg("index"),
-           "Reads (inflates, CRC-checks, validates) member `index` into a new ndarray.");
+           "Reads (inflates, CRC-checks, validates) member `index` into a new ndarray.")
+      .def("read_all", &read_all_members, py::arg("threads") = 0,
+           "Reads every member that is not skipped, `threads` at a time (0: one per core).");
   module.def("load", &load, py::arg("file"), py::arg("limits"), py::arg("mmap") = false,
              py::arg("whole_file_bytes") = kWholeFileBytes,
              "The native load: an ndarray for .npy input, an _Archive for .npz input.");

@@ -114,6 +114,29 @@ def test_npz_fixture_equals_np_load(path):
 
 
 @pytest.mark.parametrize("path", NPZ, ids=lambda p: p.name)
+def test_npz_read_all_equals_reading_each_member(path):
+    with np.load(path) as theirs, npyguard.load(path) as ours:
+        everything = ours.read_all()
+        assert list(everything) == theirs.files
+        for key in theirs.files:
+            assert_same_array(everything[key], theirs[key])
+        assert list(ours.read_all(threads=1)) == theirs.files
+        with pytest.raises(ValueError):
+            ours.read_all(threads=0)
+
+
+def test_npz_read_all_raises_the_first_error():
+    path = FIXTURES.parent.parent / "corpus" / "expect" / "fail_crc_mismatch__deflate.npz"
+    npz = npyguard.load(path)
+    with pytest.raises(npyguard.Error) as one_by_one:
+        {key: npz[key] for key in npz}
+    with pytest.raises(npyguard.Error) as all_at_once:
+        npz.read_all()
+    assert all_at_once.value.code == one_by_one.value.code == "crc_mismatch"
+    assert all_at_once.value.member == one_by_one.value.member is not None
+
+
+@pytest.mark.parametrize("path", NPZ, ids=lambda p: p.name)
 def test_npz_fixture_mmap_mode_is_ignored(path):
     with np.load(path, mmap_mode="r") as theirs, npyguard.load(path, mmap_mode="r") as ours:
         assert_same_npz(ours, theirs)
