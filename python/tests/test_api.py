@@ -113,3 +113,22 @@ def test_error_is_a_value_error_and_pickles():
     assert npyguard.Error.__module__ == "npyguard._error"
     error = npyguard.Error("x")
     assert error.code is None and str(error) == "x"
+
+
+def test_readme_upload_handler_example():
+    readme = (SOURCE_DIR / "README.md").read_text()
+    start = readme.index("import npyguard\n\nLIMITS")
+    code = readme[start:readme.index("```", start)]
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    handle = namespace["handle_upload"]
+    samples = SOURCE_DIR / "samples"
+    assert handle((samples / "temperatures.npy").read_bytes()) == (200, {"array": [3, 7]})
+    status, body = handle((samples / "pickled_objects.npy").read_bytes())
+    assert status == 422 and body["code"] == "object_dtype" and body["offset"] == 20
+    member = SOURCE_DIR / "corpus" / "expect" / "fail_object_dtype__pickled_member.npz"
+    status, body = handle(member.read_bytes())
+    assert status == 422 and body["code"] == "object_dtype" and body["member"] is not None
+    status, body = handle((SOURCE_DIR / "tests" / "fixtures" / "npz" / "savez_stored.npz")
+                          .read_bytes())
+    assert status == 200 and body
