@@ -99,10 +99,11 @@ std::vector<npy_intp> dims_of(const std::vector<uint64_t>& shape) {
   return dims;
 }
 
-// An array of a type of size 0 ('|S0', '<U0', '|V0', a record of those), made the way numpy.lib.format.read_array makes it (a flat
-// np.ndarray of `count` elements whose .shape is set, reversed and transposed for Fortran order):
-// such arrays have no memory to lay out, their contiguity flags come from that construction,
-// and NumPy's other constructors would turn S0/U0 into S1/U1.
+// An array of a type of size 0 ('|S0', '<U0', '|V0', a record of those), made the way
+// numpy.lib.format.read_array makes it (a flat np.ndarray of `count` elements whose .shape is set,
+// reversed and transposed for Fortran order): such arrays have no memory to lay out, their
+// contiguity flags come from that construction, and NumPy's other constructors would turn S0/U0
+// into S1/U1.
 py::object zero_itemsize_array(const NpyInfo& info, const py::object& dtype) {
   py::object array = py::module_::import("numpy").attr("ndarray")(py::int_(info.count), dtype);
   if (!info.fortran_order) {
@@ -234,8 +235,8 @@ ArrayToWrite array_to_write(py::handle value) {
   PyArrayObject* source = as_array(array);
   // NumPy's descr, as np.save writes it into the header (a str for plain types, a list for
   // records), parsed back by the library: what the header will say is what npyguard reads.
-  py::object descr = py::module_::import("numpy.lib.format")
-                         .attr("dtype_to_descr")(array.attr("dtype"));
+  py::object descr =
+      py::module_::import("numpy.lib.format").attr("dtype_to_descr")(array.attr("dtype"));
   const std::string literal = py::cast<std::string>(py::repr(descr));
   Result<DType> dtype = parse_trusted_descr(literal);
   if (!dtype.ok()) raise_error(dtype.error(), {});
@@ -245,8 +246,8 @@ ArrayToWrite array_to_write(py::handle value) {
   for (int i = 0; i < ndim; ++i) out.shape.push_back(static_cast<uint64_t>(dims[i]));
   const auto nbytes = static_cast<size_t>(PyArray_NBYTES(source));
   if (nbytes > 0) {
-    out.bytes = std::span<const std::byte>(static_cast<const std::byte*>(PyArray_DATA(source)),
-                                           nbytes);
+    out.bytes =
+        std::span<const std::byte>(static_cast<const std::byte*>(PyArray_DATA(source)), nbytes);
   }
   out.keep = std::move(array);
   return out;

@@ -92,7 +92,8 @@ struct ArrayToWrite {
   bool fortran_order = false;
   std::span<const std::byte> bytes;
   ArrayRef ref() const {
-    return ArrayRef{.dtype = &dtype, .shape = shape, .fortran_order = fortran_order, .bytes = bytes};
+    return ArrayRef{
+        .dtype = &dtype, .shape = shape, .fortran_order = fortran_order, .bytes = bytes};
   }
 };
 // `value` goes through numpy.asanyarray first. Raises npyguard.Error for what npyguard cannot
@@ -189,8 +190,7 @@ StreamStart begin_stream(py::handle file);
 // early, with the screen's error. Python exceptions from reads propagate.
 Result<std::shared_ptr<std::vector<std::byte>>> spool_archive(py::handle file,
                                                               std::vector<std::byte> prefix,
-                                                              const Limits& limits,
-                                                              bool seekable);
+                                                              const Limits& limits, bool seekable);
 // Where a seekable file object is (its tell()), or nullopt for a stream that cannot seek.
 std::optional<py::object> stream_position(py::handle file);
 

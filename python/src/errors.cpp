@@ -43,12 +43,12 @@ void set_attributes(py::object& exception, const ErrorReport& report) {
   exception.attr("category") = py::str(std::string(category_name(error_category(report.code))));
   exception.attr("message") = py::str(std::string(error_message(report.code)));
   exception.attr("detail") = py::str(report.detail);
-  exception.attr("offset") = error_has_offset(report.code) ? py::object(py::int_(report.offset))
-                                                           : py::object(py::none());
+  exception.attr("offset") =
+      error_has_offset(report.code) ? py::object(py::int_(report.offset)) : py::object(py::none());
   exception.attr("member") =
       report.member_name ? py::object(member_text(*report.member_name)) : py::object(py::none());
-  exception.attr("member_index") = report.member != kNoMember ? py::object(py::int_(report.member))
-                                                              : py::object(py::none());
+  exception.attr("member_index") =
+      report.member != kNoMember ? py::object(py::int_(report.member)) : py::object(py::none());
   exception.attr("found") = optional_number(report.facts.found);
   exception.attr("expected") = optional_number(report.facts.expected);
   exception.attr("limit") = optional_number(report.facts.limit);
@@ -64,8 +64,8 @@ py::str path_text(const std::string& path) {
 }
 
 py::str member_text(const std::string& name) {
-  PyObject* decoded = PyUnicode_DecodeUTF8(name.data(), static_cast<Py_ssize_t>(name.size()),
-                                           "surrogateescape");
+  PyObject* decoded =
+      PyUnicode_DecodeUTF8(name.data(), static_cast<Py_ssize_t>(name.size()), "surrogateescape");
   if (decoded == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::str>(decoded);
 }

@@ -119,8 +119,8 @@ FileStart read_file_start(const std::string& path, size_t cap) {
   start.bytes.resize(want);
   size_t filled = 0;
   while (filled < want) {
-    const ssize_t got = ::pread(fd.get(), start.bytes.data() + filled, want - filled,
-                                static_cast<off_t>(filled));
+    const ssize_t got =
+        ::pread(fd.get(), start.bytes.data() + filled, want - filled, static_cast<off_t>(filled));
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) return start;
     if (got == 0) break;
@@ -135,7 +135,6 @@ bool file_is_npz(const std::string& path) {
   const FileStart start = read_file_start(path, kSniffBytes);
   return start.readable && looks_like_npz(start.bytes);
 }
-
 
 std::string fs_path(py::handle path) {
   // os.fspath(), then os.fsencode() for str: the bytes open() would use.
@@ -214,9 +213,10 @@ Input classify_input(py::handle file) {
     input.kind = Input::Kind::Stream;
     return input;
   }
-  throw py::type_error("expected a path (str or os.PathLike), a bytes-like object or a binary "
-                       "file object, not " +
-                       py::cast<std::string>(file.get_type().attr("__name__")));
+  throw py::type_error(
+      "expected a path (str or os.PathLike), a bytes-like object or a binary "
+      "file object, not " +
+      py::cast<std::string>(file.get_type().attr("__name__")));
 }
 
 namespace {
@@ -229,9 +229,9 @@ void raise_non_blocking() {
 // One readinto() (or read()) call: what the stream has, 0 only at its end.
 size_t read_once(py::handle file, std::span<std::byte> out, bool has_readinto) {
   if (has_readinto) {
-    py::object view = steal(PyMemoryView_FromMemory(reinterpret_cast<char*>(out.data()),  // NOLINT
-                                                    static_cast<Py_ssize_t>(out.size()),
-                                                    PyBUF_WRITE));
+    py::object view =
+        steal(PyMemoryView_FromMemory(reinterpret_cast<char*>(out.data()),  // NOLINT
+                                      static_cast<Py_ssize_t>(out.size()), PyBUF_WRITE));
     py::object result = file.attr("readinto")(view);
     // The file object must not keep a view of memory that is not its own.
     view.attr("release")();
@@ -306,7 +306,6 @@ void PythonStream::rethrow_pending() {
   throw error;
 }
 
-
 StreamStart begin_stream(py::handle file) {
   StreamStart start;
   start.prefix.resize(kSniffBytes);
@@ -317,8 +316,7 @@ StreamStart begin_stream(py::handle file) {
 
 Result<std::shared_ptr<std::vector<std::byte>>> spool_archive(py::handle file,
                                                               std::vector<std::byte> prefix,
-                                                              const Limits& limits,
-                                                              bool seekable) {
+                                                              const Limits& limits, bool seekable) {
   auto data = std::make_shared<std::vector<std::byte>>(std::move(prefix));
   // An unseekable stream (a socket, a pipe) is screened as the CLI screens standard input, so
   // that one which cannot be an archive stops early; a seekable one (a file, BytesIO) is read

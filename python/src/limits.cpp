@@ -45,14 +45,14 @@ const std::vector<LimitField>& limit_fields() {
        "members of an .npz archive"},
       {"max_member_name_bytes", FieldType::U32, nullptr, &Limits::max_member_name_bytes, nullptr,
        "bytes of one member name"},
-      {"max_total_uncompressed", FieldType::U64, &Limits::max_total_uncompressed, nullptr,
-       nullptr, "sum of the members' uncompressed sizes"},
+      {"max_total_uncompressed", FieldType::U64, &Limits::max_total_uncompressed, nullptr, nullptr,
+       "sum of the members' uncompressed sizes"},
       {"amplification_floor_bytes", FieldType::U64, &Limits::amplification_floor_bytes, nullptr,
        nullptr, "amplification budget: max(floor, factor x archive bytes)"},
       {"max_amplification_factor", FieldType::U32, nullptr, &Limits::max_amplification_factor,
        nullptr, "amplification budget factor (0: the floor is the whole budget)"},
-      {"max_total_header_bytes", FieldType::U64, &Limits::max_total_header_bytes, nullptr,
-       nullptr, "sum of the members' header lengths when a whole archive is checked"},
+      {"max_total_header_bytes", FieldType::U64, &Limits::max_total_header_bytes, nullptr, nullptr,
+       "sum of the members' header lengths when a whole archive is checked"},
       {"max_streamed_archive_bytes", FieldType::U64, &Limits::max_streamed_archive_bytes, nullptr,
        nullptr, "bytes of an archive read from a file object (kept in memory)"},
       {"max_compression_ratio", FieldType::U32, nullptr, &Limits::max_compression_ratio, nullptr,
@@ -112,7 +112,8 @@ uint64_t unsigned_value(py::handle value, const LimitField& field, uint64_t max)
                          py::cast<std::string>(py::str(value.get_type().attr("__name__"))));
   }
   const unsigned long long number = PyLong_AsUnsignedLongLong(value.ptr());
-  const bool overflow = number == static_cast<unsigned long long>(-1) && PyErr_Occurred() != nullptr;
+  const bool overflow =
+      number == static_cast<unsigned long long>(-1) && PyErr_Occurred() != nullptr;
   if (overflow) PyErr_Clear();  // negative, or past 64 bits
   if (overflow || number > max) {
     throw py::value_error(std::string("Limits: ") + field.name + " must be between 0 and " +
@@ -127,8 +128,8 @@ void set_field(Limits& limits, const LimitField& field, py::handle value) {
       limits.*field.u64 = unsigned_value(value, field, std::numeric_limits<uint64_t>::max());
       return;
     case FieldType::U32:
-      limits.*field.u32 = static_cast<uint32_t>(
-          unsigned_value(value, field, std::numeric_limits<uint32_t>::max()));
+      limits.*field.u32 =
+          static_cast<uint32_t>(unsigned_value(value, field, std::numeric_limits<uint32_t>::max()));
       return;
     case FieldType::Bool:
       if (!PyBool_Check(value.ptr())) {
@@ -178,9 +179,8 @@ std::string limits_repr(const Limits& limits) {
     first = false;
     out += field.name;
     out += '=';
-    out += py::cast<std::string>(py::repr(field.type == FieldType::Patterns
-                                              ? py::object(py::list(value))
-                                              : value));
+    out += py::cast<std::string>(
+        py::repr(field.type == FieldType::Patterns ? py::object(py::list(value)) : value));
   }
   return out + ")";
 }
@@ -205,9 +205,8 @@ std::string class_doc() {
     doc += "  ";
     doc += field.name;
     doc += '=';
-    doc += py::cast<std::string>(py::repr(field.type == FieldType::Patterns
-                                              ? py::object(py::list(value))
-                                              : value));
+    doc += py::cast<std::string>(
+        py::repr(field.type == FieldType::Patterns ? py::object(py::list(value)) : value));
     doc += ": ";
     doc += field.help;
     doc += '\n';
@@ -240,7 +239,8 @@ void bind_limits(py::module_& module) {
                     "Small enough that no input can exhaust memory or time.");
   limits.def("__repr__", &limits_repr);
   limits.def("__eq__", [](const Limits& self, py::object other) -> py::object {
-    if (!py::isinstance<Limits>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    if (!py::isinstance<Limits>(other))
+      return py::reinterpret_borrow<py::object>(Py_NotImplemented);
     return py::bool_(self == py::cast<const Limits&>(other));
   });
   limits.def("__hash__", [](const Limits& self) {

@@ -93,10 +93,9 @@ py::object load_path(const Input& input, const Limits& limits, size_t whole_file
         // Nothing is allocated for a header the library has not accepted in full, nor for a
         // payload larger than the limit or the file: the library's file reader then gives
         // the verdict (the same the CLI gives).
-        const bool plausible =
-            header->ok() && (*header)->nbytes <= limits.max_array_bytes &&
-            (*header)->payload_offset <= start.file_size &&
-            (*header)->nbytes <= start.file_size - (*header)->payload_offset;
+        const bool plausible = header->ok() && (*header)->nbytes <= limits.max_array_bytes &&
+                               (*header)->payload_offset <= start.file_size &&
+                               (*header)->nbytes <= start.file_size - (*header)->payload_offset;
         if (!plausible) {
           Result<NpyInfo> verdict = validate_npy_file(input.path, limits);
           if (!verdict.ok()) {
@@ -105,8 +104,8 @@ py::object load_path(const Input& input, const Limits& limits, size_t whole_file
             // Only a header longer than the bytes read above gets here.
             header.emplace(std::move(verdict).value());
           } else {
-            header.emplace(binding_error(ErrorCode::IoFileChanged,
-                                         "the file changed while it was read"));
+            header.emplace(
+                binding_error(ErrorCode::IoFileChanged, "the file changed while it was read"));
           }
         }
       }
@@ -118,9 +117,9 @@ py::object load_path(const Input& input, const Limits& limits, size_t whole_file
       py::gil_scoped_release release;
       return validate_npy_file(input.path, limits);
     }();
-    raise_error(verdict.ok() ? binding_error(ErrorCode::IoFileChanged,
-                                             "the file changed while it was read")
-                             : verdict.error(),
+    raise_error(verdict.ok()
+                    ? binding_error(ErrorCode::IoFileChanged, "the file changed while it was read")
+                    : verdict.error(),
                 context);
   }
   if (looks_like_npz(start.bytes)) return open_archive(input, nullptr, limits);
@@ -252,8 +251,8 @@ py::list read_all_members(const ArchiveHandle& handle, unsigned threads) {
 py::list member_list(const ArchiveHandle& handle) {
   py::list out;
   for (const NpzMember& member : handle.archive.members()) {
-    out.append(py::make_tuple(py::str(member.name), py::str(member.key),
-                              py::bool_(member.skipped)));
+    out.append(
+        py::make_tuple(py::str(member.name), py::str(member.key), py::bool_(member.skipped)));
   }
   return out;
 }

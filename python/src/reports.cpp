@@ -296,8 +296,8 @@ py::str json_text(const std::string& value) {
     }
     text = &repaired;
   }
-  PyObject* decoded = PyUnicode_DecodeUTF8(text->data(), static_cast<Py_ssize_t>(text->size()),
-                                           "strict");
+  PyObject* decoded =
+      PyUnicode_DecodeUTF8(text->data(), static_cast<Py_ssize_t>(text->size()), "strict");
   if (decoded == nullptr) throw py::error_already_set();
   return py::reinterpret_steal<py::str>(decoded);
 }
@@ -495,19 +495,20 @@ py::dict error_json(const ErrorReport& error) {
   out["category"] = text(category_name(error_category(error.code)));
   out["message"] = text(error_message(error.code));
   out["detail"] = json_text(error.detail);
-  out["offset"] = error_has_offset(error.code) ? py::object(py::int_(error.offset))
-                                               : py::object(py::none());
+  out["offset"] =
+      error_has_offset(error.code) ? py::object(py::int_(error.offset)) : py::object(py::none());
   if (error.member_name && error.member != kNoMember) {
     add_name(out, "member", *error.member_name);
   } else {
     out["member"] = py::none();
   }
-  out["member_index"] = error.member != kNoMember ? py::object(py::int_(error.member))
-                                                  : py::object(py::none());
+  out["member_index"] =
+      error.member != kNoMember ? py::object(py::int_(error.member)) : py::object(py::none());
   out["found"] = optional_number(error.facts.found);
   out["expected"] = optional_number(error.facts.expected);
   out["limit"] = optional_number(error.facts.limit);
-  out["errno"] = error.os_errno != 0 ? py::object(py::int_(error.os_errno)) : py::object(py::none());
+  out["errno"] =
+      error.os_errno != 0 ? py::object(py::int_(error.os_errno)) : py::object(py::none());
   return out;
 }
 
@@ -578,8 +579,8 @@ std::optional<uint64_t> number_from(py::handle value) {
 
 py::tuple npy_state(const NpyInfo& info) {
   return py::make_tuple(info.version_major, info.version_minor, info.header_length,
-                        py::bytes(info.dtype.descr()), shape_list(info.shape),
-                        info.fortran_order, info.count, info.nbytes, info.payload_offset);
+                        py::bytes(info.dtype.descr()), shape_list(info.shape), info.fortran_order,
+                        info.count, info.nbytes, info.payload_offset);
 }
 
 NpyInfo npy_from_state(const py::tuple& state) {
@@ -610,11 +611,11 @@ std::optional<NpyInfo> optional_npy_from(py::handle state) {
 }
 
 py::tuple error_state(const ErrorReport& error) {
-  return py::make_tuple(
-      static_cast<unsigned>(error.code), error.offset, error.member, py::bytes(error.detail),
-      py::bytes(error.description), optional_number(error.facts.found),
-      optional_number(error.facts.expected), optional_number(error.facts.limit), error.os_errno,
-      optional_string(error.member_name), optional_string(error.filename));
+  return py::make_tuple(static_cast<unsigned>(error.code), error.offset, error.member,
+                        py::bytes(error.detail), py::bytes(error.description),
+                        optional_number(error.facts.found), optional_number(error.facts.expected),
+                        optional_number(error.facts.limit), error.os_errno,
+                        optional_string(error.member_name), optional_string(error.filename));
 }
 
 ErrorReport error_from_state(const py::tuple& state) {
@@ -670,11 +671,10 @@ py::tuple verdict_state(const Verdict& verdict) {
   for (const NpzMember& member : verdict.members) members.append(member_state(member));
   py::list infos;
   for (const auto& info : verdict.member_infos) infos.append(optional_npy_state(info));
-  return py::make_tuple(kVerdictStateVersion, optional_string(verdict.file),
-                        static_cast<unsigned>(verdict.format),
-                        verdict.error ? py::object(error_state(*verdict.error))
-                                      : py::object(py::none()),
-                        optional_npy_state(verdict.npy), verdict.npz_opened, members, infos);
+  return py::make_tuple(
+      kVerdictStateVersion, optional_string(verdict.file), static_cast<unsigned>(verdict.format),
+      verdict.error ? py::object(error_state(*verdict.error)) : py::object(py::none()),
+      optional_npy_state(verdict.npy), verdict.npz_opened, members, infos);
 }
 
 Verdict verdict_from_state(const py::tuple& state) {
@@ -686,7 +686,8 @@ Verdict verdict_from_state(const py::tuple& state) {
   const auto format = py::cast<unsigned>(state[2]);
   if (format > static_cast<unsigned>(Format::Npz)) throw py::value_error("bad pickled format");
   verdict.format = static_cast<Format>(format);
-  if (!state[3].is_none()) verdict.error = error_from_state(py::reinterpret_borrow<py::tuple>(state[3]));
+  if (!state[3].is_none())
+    verdict.error = error_from_state(py::reinterpret_borrow<py::tuple>(state[3]));
   verdict.npy = optional_npy_from(state[4]);
   verdict.npz_opened = py::cast<bool>(state[5]);
   for (py::handle member : py::reinterpret_borrow<py::list>(state[6])) {
@@ -770,11 +771,11 @@ void bind_reports(py::module_& module) {
                                return v.file ? py::object(path_text(*v.file))
                                              : py::object(py::none());
                              })
-      .def_property_readonly("code",
-                             [](const Verdict& v) {
-                               return when_failed(
-                                   v, [](const ErrorReport& e) { return text(error_name(e.code)); });
-                             })
+      .def_property_readonly(
+          "code",
+          [](const Verdict& v) {
+            return when_failed(v, [](const ErrorReport& e) { return text(error_name(e.code)); });
+          })
       .def_property_readonly("number",
                              [](const Verdict& v) {
                                return when_failed(v, [](const ErrorReport& e) {
@@ -787,17 +788,16 @@ void bind_reports(py::module_& module) {
                                  return text(category_name(error_category(e.code)));
                                });
                              })
-      .def_property_readonly("message",
-                             [](const Verdict& v) {
-                               return when_failed(v, [](const ErrorReport& e) {
-                                 return text(error_message(e.code));
-                               });
-                             })
       .def_property_readonly(
-          "detail",
+          "message",
           [](const Verdict& v) {
-            return when_failed(v, [](const ErrorReport& e) { return json_text(e.detail); });
+            return when_failed(v, [](const ErrorReport& e) { return text(error_message(e.code)); });
           })
+      .def_property_readonly("detail",
+                             [](const Verdict& v) {
+                               return when_failed(
+                                   v, [](const ErrorReport& e) { return json_text(e.detail); });
+                             })
       .def_property_readonly("offset",
                              [](const Verdict& v) -> py::object {
                                if (!v.error || !error_has_offset(v.error->code)) return py::none();
@@ -813,21 +813,21 @@ void bind_reports(py::module_& module) {
                                if (!v.error || v.error->member == kNoMember) return py::none();
                                return py::int_(v.error->member);
                              })
-      .def_property_readonly(
-          "found",
-          [](const Verdict& v) {
-            return v.error ? optional_number(v.error->facts.found) : py::object(py::none());
-          })
-      .def_property_readonly(
-          "expected",
-          [](const Verdict& v) {
-            return v.error ? optional_number(v.error->facts.expected) : py::object(py::none());
-          })
-      .def_property_readonly(
-          "limit",
-          [](const Verdict& v) {
-            return v.error ? optional_number(v.error->facts.limit) : py::object(py::none());
-          })
+      .def_property_readonly("found",
+                             [](const Verdict& v) {
+                               return v.error ? optional_number(v.error->facts.found)
+                                              : py::object(py::none());
+                             })
+      .def_property_readonly("expected",
+                             [](const Verdict& v) {
+                               return v.error ? optional_number(v.error->facts.expected)
+                                              : py::object(py::none());
+                             })
+      .def_property_readonly("limit",
+                             [](const Verdict& v) {
+                               return v.error ? optional_number(v.error->facts.limit)
+                                              : py::object(py::none());
+                             })
       .def_property_readonly("errno",
                              [](const Verdict& v) -> py::object {
                                if (!v.error || v.error->os_errno == 0) return py::none();
@@ -835,9 +835,8 @@ void bind_reports(py::module_& module) {
                              })
       .def_property_readonly("error",
                              [](const Verdict& v) {
-                               return when_failed(v, [](const ErrorReport& e) {
-                                 return make_exception(e);
-                               });
+                               return when_failed(
+                                   v, [](const ErrorReport& e) { return make_exception(e); });
                              })
       .def(
           "raise_for_error",
@@ -847,8 +846,8 @@ void bind_reports(py::module_& module) {
           "Raises the error load() would raise for this input; does nothing when ok.")
       .def_property_readonly("version",
                              [](const Verdict& v) {
-                               return when_npy(v,
-                                               [](const NpyInfo& i) { return text(version_text(i)); });
+                               return when_npy(
+                                   v, [](const NpyInfo& i) { return text(version_text(i)); });
                              })
       .def_property_readonly(
           "descr",
@@ -862,12 +861,11 @@ void bind_reports(py::module_& module) {
             return when_npy(v, [](const NpyInfo& i) { return numpy_dtype(i.dtype); });
           },
           "The numpy.dtype np.load would give the array.")
-      .def_property_readonly("shape",
-                             [](const Verdict& v) {
-                               return when_npy(v, [](const NpyInfo& i) {
-                                 return py::tuple(shape_list(i.shape));
-                               });
-                             })
+      .def_property_readonly(
+          "shape",
+          [](const Verdict& v) {
+            return when_npy(v, [](const NpyInfo& i) { return py::tuple(shape_list(i.shape)); });
+          })
       .def_property_readonly("fortran_order",
                              [](const Verdict& v) {
                                return when_npy(
@@ -875,7 +873,8 @@ void bind_reports(py::module_& module) {
                              })
       .def_property_readonly("count",
                              [](const Verdict& v) {
-                               return when_npy(v, [](const NpyInfo& i) { return py::int_(i.count); });
+                               return when_npy(v,
+                                               [](const NpyInfo& i) { return py::int_(i.count); });
                              })
       .def_property_readonly("nbytes",
                              [](const Verdict& v) {

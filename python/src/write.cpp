@@ -57,7 +57,7 @@ void warn_like_numpy(const ArrayToWrite& array) {
       encode_npy_header(array.dtype, array.shape, array.fortran_order);
   if (!header.ok() || header->size() < 7) return;  // the write itself reports the error
   const auto major = static_cast<unsigned>((*header)[6]);
-  const char* text = major == 3   ? "Stored array in format 3.0. It can only be read by NumPy >= 1.17"
+  const char* text = major == 3 ? "Stored array in format 3.0. It can only be read by NumPy >= 1.17"
                      : major == 2 ? "Stored array in format 2.0. It can only beread by NumPy >= 1.9"
                                   : nullptr;
   if (text != nullptr && PyErr_WarnEx(PyExc_UserWarning, text, 1) < 0) {
@@ -196,8 +196,7 @@ void sanitize_array(Result<Array> read, const Input& input, const Output& output
 }
 
 void sanitize_archive(const Input& input, const std::shared_ptr<std::vector<std::byte>>& spooled,
-                      const Output& output, const Limits& limits,
-                      const SanitizeOptions& options) {
+                      const Output& output, const Limits& limits, const SanitizeOptions& options) {
   const ErrorContext context{.filename = input.display};
   std::optional<Result<NpzArchive>> opened;
   {
@@ -224,8 +223,8 @@ void sanitize_archive(const Input& input, const std::shared_ptr<std::vector<std:
   const bool any_deflate = std::any_of(members.begin(), members.end(), [](const NpzMember& m) {
     return m.method == NpzMethod::Deflate;
   });
-  write_options.compression = options.compress.value_or(any_deflate) ? NpzCompression::Deflate
-                                                                     : NpzCompression::Stored;
+  write_options.compression =
+      options.compress.value_or(any_deflate) ? NpzCompression::Deflate : NpzCompression::Stored;
   // Which input member an error is about, for its name (the output's members are numbered
   // among the members written).
   std::vector<size_t> written;
@@ -247,7 +246,8 @@ void sanitize_archive(const Input& input, const std::shared_ptr<std::vector<std:
           return ok_status();
         });
         if (copied.ok()) {
-          if (Status committed = writer->commit(); !committed.ok()) commit_error = committed.error();
+          if (Status committed = writer->commit(); !committed.ok())
+            commit_error = committed.error();
         }
       }
     } else {
@@ -302,10 +302,11 @@ void sanitize_archive(const Input& input, const std::shared_ptr<std::vector<std:
 void sanitize(py::handle source, py::handle destination, bool native_byte_order, bool c_order,
               py::handle compress, py::handle limits_object) {
   const Limits& limits = limits_of(limits_object);
-  const SanitizeOptions options{
-      .native_byte_order = native_byte_order,
-      .c_order = c_order,
-      .compress = compress.is_none() ? std::nullopt : std::optional<bool>(py::cast<bool>(compress))};
+  const SanitizeOptions options{.native_byte_order = native_byte_order,
+                                .c_order = c_order,
+                                .compress = compress.is_none()
+                                                ? std::nullopt
+                                                : std::optional<bool>(py::cast<bool>(compress))};
   const Input input = classify_input(source);
   Output output;
   if (is_path_like(destination)) {
@@ -343,7 +344,7 @@ void sanitize(py::handle source, py::handle destination, bool native_byte_order,
           input, output, limits, options);
     case Input::Kind::Stream: {
       const bool seekable = input.start_position.has_value();
-  StreamStart start = begin_stream(input.file);
+      StreamStart start = begin_stream(input.file);
       if (start.npz) {
         auto spooled = spool_archive(input.file, std::move(start.prefix), limits, seekable);
         if (!spooled.ok()) raise_error(spooled.error(), ErrorContext{.filename = input.display});
