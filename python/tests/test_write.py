@@ -82,7 +82,8 @@ def test_save_matches_np_save_on_odd_arrays(make):
     assert ours_bytes(make()) == numpy_bytes(make())
 
 
-@pytest.mark.parametrize("dtype, version", [([("π", "<i4")], "3.0"), ([("a" * 70000, "<i4")], "2.0")])
+@pytest.mark.parametrize("dtype, version",
+                         [([("π", "<i4")], "3.0"), ([("a" * 70000, "<i4")], "2.0")])
 def test_save_warns_as_np_save_does(dtype, version):
     array = np.zeros(1, dtype=dtype)
     with pytest.warns(UserWarning, match="Stored array in format " + version):
