@@ -166,7 +166,10 @@ py::object load_memory(const Input& input, const Limits& limits) {
   }();
   if (!array.ok()) raise_error(array.error(), context_of(input));
   seek_after(input, end_of(array->info()));
-  return array_from(std::move(array).value(), Payload::Shared, true);
+  // From memory, a zero-copy Array views the caller's bytes; any other is the library's own
+  // aligned (or bool-normalised) copy, and becomes the ndarray's memory as it is.
+  const Payload payload = array->is_zero_copy() ? Payload::Shared : Payload::Private;
+  return array_from(std::move(array).value(), payload, true);
 }
 
 py::object load_stream(const Input& input, const Limits& limits) {
