@@ -76,10 +76,14 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
     Parameters
     ----------
     file : str, os.PathLike, bytes-like or binary file object
-        A path; the file's contents (``bytes``, ``bytearray``, ``memoryview``: an upload body);
-        or a file object opened in binary mode, read from its current position (an .npz is
-        read to its end into memory, up to ``max_streamed_archive_bytes``). .npy and .npz are
-        told apart by content, never by name.
+        A path; the file's contents (``bytes``, ``bytearray``, ``memoryview``: an upload body;
+        ``bytes`` are read in place, any other buffer is copied once first, since it could
+        change while it is read); or a file object opened in binary mode, read from its
+        current position and left just after the array, as np.load leaves it. A file object
+        over a regular file is read through its descriptor when it is at the file's start,
+        and an io.BytesIO as bytes; other streams are read as streams (an .npz is copied into
+        memory, up to ``max_streamed_archive_bytes``). .npy and .npz are told apart by
+        content, never by name.
     mmap_mode : None or 'r'
         'r' maps a path's .npy read-only and returns a read-only array over the mapping
         (validated like any load; zero-copy when the payload is aligned). The usual caveat of

@@ -168,10 +168,12 @@ Input classify_input(py::handle file) {
     } else {
       py::object view = steal(PyMemoryView_FromObject(file.ptr()));
       const Py_buffer* buffer = PyMemoryView_GET_BUFFER(view.ptr());
-      // A buffer someone else can write to (bytearray, a writable memoryview or array) is
-      // copied once: the library reads the bytes again after validating them (and an archive
-      // reads them whenever a member is read), so they must not change underneath it.
-      if (buffer->readonly != 0 && PyBuffer_IsContiguous(buffer, 'C') != 0) {
+      // Only bytes are immutable. Any other buffer (bytearray, array, a memory map, even a
+      // read-only view of one of them) is copied once: the library reads the bytes again
+      // after validating them (and an archive reads them whenever a member is read), so they
+      // must not change underneath it. A contiguous view of bytes is read in place.
+      const bool of_bytes = buffer->obj != nullptr && PyBytes_CheckExact(buffer->obj);
+      if (of_bytes && PyBuffer_IsContiguous(buffer, 'C') != 0) {
         input.owner = std::move(view);
       } else {
         input.owner = steal(PyBytes_FromObject(view.ptr()));

@@ -383,6 +383,14 @@ def test_bad_arguments():
         npyguard.load("a\0b")
 
 
+def test_views_of_mutable_buffers_are_copied_too():
+    data = bytearray((FIXTURES / "npz" / "savez_stored.npz").read_bytes())
+    npz = npyguard.load(memoryview(data).toreadonly())
+    data[:] = bytes(len(data))
+    with np.load(FIXTURES / "npz" / "savez_stored.npz") as theirs:
+        assert_same_npz(npz, theirs)
+
+
 def test_mutable_buffers_are_copied_before_reading():
     data = bytearray((FIXTURES / "npz" / "savez_stored.npz").read_bytes())
     npz = npyguard.load(data)
