@@ -3,8 +3,8 @@
 
     /usr/bin/python3 bench/python_bench.py [--repetitions N] [--update BENCHMARKS.md]
 
-Builds the module with the `bench` preset (g++ -O2, no work meter) into build/bench/python unless
---no-build, writes the inputs with NumPy into build/bench-data/python/ (kept between runs):
+Builds the module with the `bench` preset (g++ -O2, no work meter) into build/bench/python
+(--no-build: as it is; --installed: the npyguard pip installed instead), writes the inputs with NumPy into build/bench-data/python/ (kept between runs):
     f8_le_256m.npy      256 MiB of float64, little-endian, C order
     deflate_8x32m.npz   np.savez_compressed of 8 members of 32 MiB float64 that compress about
                         3.5:1 (a slow random walk rounded to 1/4096, as bench/make_bench_files.py)
@@ -135,10 +135,13 @@ def main():
     parser.add_argument("--repetitions", type=int, default=7)
     parser.add_argument("--update", type=Path)
     parser.add_argument("--no-build", action="store_true",
-                        help="use the npyguard on sys.path instead of building build/bench")
+                        help="use build/bench/python as it is, without building it first")
+    parser.add_argument("--installed", action="store_true",
+                        help="benchmark the npyguard installed for this interpreter instead")
     args = parser.parse_args()
-    if not args.no_build:
-        build()
+    if not args.installed:
+        if not args.no_build:
+            build()
         sys.path.insert(0, str(ROOT / "build" / "bench" / "python"))
     import npyguard
 
