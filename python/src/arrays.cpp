@@ -17,9 +17,6 @@
 namespace npyguard::python {
 namespace {
 
-// Above this size a copy is worth releasing the GIL for.
-constexpr size_t kReleaseGilBytes = size_t{1} << 20;
-
 // Keeps a library Array (and so its payload: an owned buffer or a mapping) alive as the base
 // object of the ndarrays viewing it.
 struct PayloadOwner {

@@ -21,6 +21,9 @@ namespace npyguard::python {
 
 namespace py = pybind11;
 
+// Above this size a copy is worth releasing the GIL for.
+inline constexpr size_t kReleaseGilBytes = size_t{1} << 20;
+
 // ---- errors.cpp ------------------------------------------------------------------------------
 
 // Where an error happened, for the exception's attributes and message.

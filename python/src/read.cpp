@@ -57,7 +57,7 @@ py::object open_archive(const Input& input, std::shared_ptr<std::vector<std::byt
 py::object copied(const Array& array) {
   NewArray out = new_array(array.info());
   if (!out.bytes.empty()) {
-    if (out.bytes.size() >= (size_t{1} << 20)) {
+    if (out.bytes.size() >= kReleaseGilBytes) {
       py::gil_scoped_release release;
       std::memcpy(out.bytes.data(), array.bytes().data(), out.bytes.size());
     } else {
