@@ -85,8 +85,8 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
         memory, up to ``max_streamed_archive_bytes``). .npy and .npz are told apart by
         content, never by name.
     mmap_mode : None or 'r'
-        'r' maps a path's .npy read-only and returns a read-only array over the mapping
-        (validated like any load; zero-copy when the payload is aligned). The usual caveat of
+        'r' maps a path's .npy read-only and returns a read-only ndarray (not an np.memmap)
+        over the mapping (validated like any load; zero-copy when the payload is aligned). The usual caveat of
         memory maps applies: if another process truncates the file while it is mapped, reading
         the array raises SIGBUS. Ignored for .npz, as np.load ignores it. Other modes are not
         supported.
