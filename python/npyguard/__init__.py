@@ -86,10 +86,10 @@ def load(file, mmap_mode=None, allow_pickle=False, fix_imports=True, encoding="A
         content, never by name.
     mmap_mode : None or 'r'
         'r' maps a path's .npy read-only and returns a read-only ndarray (not an np.memmap)
-        over the mapping (validated like any load; zero-copy when the payload is aligned). The usual caveat of
-        memory maps applies: if another process truncates the file while it is mapped, reading
-        the array raises SIGBUS. Ignored for .npz, as np.load ignores it. Other modes are not
-        supported.
+        over the mapping (validated like any load; zero-copy when the payload is aligned).
+        The usual caveat of memory maps applies: if another process truncates the file while
+        it is mapped, reading the array raises SIGBUS. Ignored for .npz, as np.load ignores
+        it. Other modes are not supported.
     allow_pickle : False
         npyguard never unpickles: True raises ValueError.
     fix_imports, encoding
