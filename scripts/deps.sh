@@ -14,6 +14,9 @@ NPYGUARD_PACKAGES=(
   catch2                          # unit tests
   libbenchmark-dev                # bench/
   python3 python3-numpy           # fixture generation and differential tests
+  python3-dev pybind11-dev python3-pybind11  # the Python package (python/)
+  python3-pytest python3-hypothesis          # its tests
+  python3-venv python3-pip python3-setuptools python3-wheel  # pip install/wheel of it
   unzip                           # cross-checking written archives
   time                            # peak-RSS test of npyguard check
   groff-base                      # checking the generated man page

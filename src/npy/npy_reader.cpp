@@ -224,7 +224,9 @@ Status read_checked_chunk(SequentialSource& source, const NpyInfo& info,
 Status read_payload_into(SequentialSource& source, const NpyInfo& info, std::span<std::byte> out,
                          const Limits& limits, bool to_host_order = false) {
   const PayloadScanner scanner(info.dtype);
-  const uint64_t chunk_bytes = scan_chunk_bytes(info);
+  // Chunks keep the bytes a scan or a swap visits in cache; with neither, one read does it.
+  const uint64_t chunk_bytes =
+      scanner.needed() || to_host_order ? scan_chunk_bytes(info) : info.nbytes;
   uint64_t done = 0;
   while (done < info.nbytes) {
     const auto want = static_cast<size_t>(std::min(chunk_bytes, info.nbytes - done));
