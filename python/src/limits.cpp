@@ -1,7 +1,7 @@
 // npyguard.Limits: the C++ Limits as an immutable Python object (keyword arguments with the
 // same names and defaults, a repr that shows what differs from the defaults, equality, hashing
-// and pickling). Trust boundary: the caller's settings, checked by Limits::validate() (member
-// patterns compiled) before any input is read, so a bad setting is a TypeError or
+// and pickling). Trust boundary: the caller's settings, checked by Limits::validate() and
+// validate_member_patterns() before any input is read, so a bad setting is a TypeError or
 // npyguard.Error(invalid_limits / zip_bad_member_pattern) at construction, never a verdict.
 #include <cstdint>
 #include <limits>
@@ -165,6 +165,9 @@ Limits with_changes(Limits limits, const py::kwargs& changes) {
     set_field(limits, *field, item.second);
   }
   if (Status valid = limits.validate(); !valid.ok()) raise_error(valid.error(), {});
+  if (Status valid = validate_member_patterns(limits.member_patterns); !valid.ok()) {
+    raise_error(valid.error(), {});
+  }
   return limits;
 }
 
