@@ -104,7 +104,7 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     binary, output = sys.argv[1:]
-    version = run(binary, "--version").split()[-1]
+    version = run(binary, "--version").splitlines()[0].split()[-1]
     main_usage, main_rest = split_usage(run(binary, "--help"))
     page = [
         '.TH NPYGUARD 1 "" "npyguard %s" "User Commands"' % version,

@@ -145,6 +145,7 @@ constexpr PinnedCode kPinnedCodes[] = {
     {ErrorCode::OutputRejected, 808, "output_rejected", C::LimitExceeded, false},
     {ErrorCode::InvalidDtype, 809, "invalid_dtype", C::Misuse, false},
     {ErrorCode::WriterCommitted, 810, "writer_committed", C::Misuse, false},
+    {ErrorCode::InvalidArgument, 811, "invalid_argument", C::Misuse, false},
     {ErrorCode::Internal, 901, "internal", C::Internal, false},
     {ErrorCode::OutOfMemory, 902, "out_of_memory", C::Internal, false},
 };

@@ -11,11 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "npyguard/export.h"
 #include "npyguard/result.h"
 
 namespace npyguard {
 
-struct Limits {
+struct NPYGUARD_EXPORT Limits {
   // Header characters, counted the way NumPy applies its max_header_size (_MAX_HEADER_SIZE,
   // 10,000): the length of the decoded header text, padding and newline included (bytes for
   // 1.0/2.0, which are latin-1; code points for 3.0, which is UTF-8), refused when greater. So

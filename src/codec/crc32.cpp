@@ -191,5 +191,7 @@ uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes, Crc32Kerne
   return libdeflate_update(crc, bytes.data(), bytes.size());
 }
 
+const char* libdeflate_version() noexcept { return LIBDEFLATE_VERSION_STRING; }
+
 }  // namespace npyguard::detail
 // NOLINTEND(cppcoreguidelines-pro-bounds-pointer-arithmetic)

@@ -21,4 +21,8 @@ bool crc32_kernel_available(Crc32Kernel kernel) noexcept;
 uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes,
                       Crc32Kernel kernel = Crc32Kernel::Auto) noexcept;
 
+// LIBDEFLATE_VERSION_STRING of the headers this was compiled against (libdeflate has no run-time
+// version call); for build_info(). A static string.
+const char* libdeflate_version() noexcept;
+
 }  // namespace npyguard::detail

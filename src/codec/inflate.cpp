@@ -157,4 +157,7 @@ Result<DeflateStep> Deflater::step(std::span<const std::byte> in, std::span<std:
   return result;
 }
 
+const char* zlib_header_version() noexcept { return ZLIB_VERSION; }
+const char* zlib_runtime_version() noexcept { return ::zlibVersion(); }
+
 }  // namespace npyguard::detail

@@ -69,4 +69,9 @@ class Deflater {
   std::unique_ptr<State> state_;
 };
 
+// The zlib version of the headers this was compiled against (ZLIB_VERSION) and of the library
+// it runs with (zlibVersion()); for build_info(). Static strings.
+const char* zlib_header_version() noexcept;
+const char* zlib_runtime_version() noexcept;
+
 }  // namespace npyguard::detail
