@@ -54,6 +54,9 @@ else()
   set(NPYGUARD_PC_C_LIBS_EXTRA " -lstdc++ -lm")
   set(NPYGUARD_PC_KIND "static")
 endif()
+file(RELATIVE_PATH NPYGUARD_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig
+     ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" NPYGUARD_PC_TO_PREFIX "${NPYGUARD_PC_TO_PREFIX}")
 configure_file(cmake/npyguard.pc.in ${PROJECT_BINARY_DIR}/npyguard.pc @ONLY)
 configure_file(cmake/npyguard-c.pc.in ${PROJECT_BINARY_DIR}/npyguard-c.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/npyguard.pc ${PROJECT_BINARY_DIR}/npyguard-c.pc

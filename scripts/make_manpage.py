@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes npyguard.1 (roff, man(7) macros) from the CLI's own --help texts.
 
 The help texts are the one description of the command line; this script only lays them out, so

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Quick start, step 2 (and CI, through .ci/run): install what is missing, then build and run the
 # whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14, check the
 # formatting and run clang-tidy (scripts/lint.sh), then build

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The layer rule, checked: run as `cmake -DCXX=... -DVIEWS=... -DSOURCE_DIR=... -P layers.cmake`.
 # 1. For every pair of layers, a file compiled the way layer A's files are compiled can include a
 #    header of layer B exactly when B is A itself or below it (src/CMakeLists.txt).

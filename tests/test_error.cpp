@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Meta-tests of the error table: every code has a unique stable name, a message and a category,
 // and values never move (the numbers below are part of the public contract).
 #include <cerrno>

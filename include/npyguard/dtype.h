@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The validated dtype model: what a .npy descr means once npyguard has accepted it. Every DType
 // handed out is complete and consistent (sizes and offsets checked, no object types anywhere).
 // Trust boundary: none here; parse_descr() is the entry point for untrusted text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Error vocabulary of npyguard: stable codes, categories and the Error value every failing call
 // returns. Trust boundary: none (plain data). Codes are grouped in ranges (1xx container, 2xx
 // header grammar, 3xx dtype, 4xx shape/payload, 5xx zip, 6xx inflate, 7xx limits, 8xx I/O,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "Whatever this is": entry points that take an input of unknown format (a path, an open
 // descriptor, a stream), tell .npy from .npz by content the way np.load does (looks_like_npz on
 // the first four bytes, never the name), and then validate it (validate_input) or open it for

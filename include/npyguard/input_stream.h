@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sequential byte sources for the stream readers (read_npy_stream, validate_npy_stream, and the
 // archive readers that spool a stream): an interface callers can implement for their own
 // transport, and adapters for a file descriptor and a std::istream.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Limits: the one resource budget and policy set every reader takes, passed explicitly and never
 // stored globally. The defaults (Limits{}, the same as Limits::untrusted_uploads()) are meant for
 // untrusted uploads: they bound the work an input can cause by the input's own size (no header,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading .npy files: from memory, from a file (mmap, pread fallback) and from a stream, either
 // loading the array (Array) or validating it with bounded memory (validate_*). Every function
 // takes untrusted input and returns a fully validated result or an Error; none throws for bad

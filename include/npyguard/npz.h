@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading .npz archives (ZIP files of .npy members, as numpy.savez and savez_compressed write
 // them) from memory, a file, a descriptor or a stream. The archive's directory is validated completely when it is opened;
 // member data is decompressed only when read or validated, always capped at the size the member

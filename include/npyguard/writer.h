@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing .npy files and .npz archives: headers byte-identical to NumPy's np.save, ZIP archives
 // readable by NumPy, unzip and npyguard's own strict reader, and atomic file replacement (a failed
 // write leaves the target untouched and no temporary file behind).

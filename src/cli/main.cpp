@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npyguard command line: argv parsing, help and version, and dispatch to the commands. Input:
 // argv (untrusted text from the caller; every number is parsed strictly, every member pattern is
 // compiled before any input is read); output: the exit code contract of STYLE.md section 3

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CRC-32 by folding: the message, read as a polynomial over GF(2), keeps its CRC when a leading
 // block B followed by D bits is replaced by B * x^D mod P, which fits in the same 128 bits. So
 // independent 128-bit lanes (eight 512-bit or eight 256-bit registers) each absorb the lane one

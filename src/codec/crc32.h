@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CRC-32 (ISO-HDLC, as ZIP uses it). Every byte of every archive member is checksummed, so on a
 // stored member the CRC is the only work beside the read itself: long inputs take a folding
 // kernel with 256- or 512-bit carry-less multiplies where the CPU has them (several times the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bounded raw-deflate decoding and deflate encoding for the writer: the only door to zlib (CRC-32
 // is in crc32.h). Input: untrusted compressed bytes; output: decoded bytes, never more than the
 // caller's buffer holds. No zlib type appears here, so nothing else in npyguard can call it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Member-name patterns with RE2 (linear-time matching: a pattern from configuration cannot make
 // matching hang, unlike backtracking engines). Input: patterns from the caller and names from the
 // archive; output: accept or refuse. Patterns use RE2 syntax and must match the whole name.

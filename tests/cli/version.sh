@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # --version prints the library version, then the zlib, libdeflate and RE2 versions it was built
 # with (one per line; the numbers depend on the machine, so only the names are compared)
 cd "$2" || exit 99
