@@ -35,6 +35,9 @@
 extern "C" {
 #endif
 
+/* The C names are snake_case, unlike the C++ API's types (clang-tidy's naming rule is for C++):
+   NOLINTBEGIN(readability-identifier-naming) */
+
 /* ---- Status, version ------------------------------------------------------------------------ */
 
 #define NPYGUARD_OK 0
@@ -357,6 +360,8 @@ NPYGUARD_EXPORT int npyguard_npz_writer_add(npyguard_npz_writer* writer, const c
 NPYGUARD_EXPORT int npyguard_npz_writer_commit(npyguard_npz_writer* writer, npyguard_error* error);
 /* Releases the writer; an uncommitted archive is discarded (the target is untouched). */
 NPYGUARD_EXPORT void npyguard_npz_writer_free(npyguard_npz_writer* writer);
+
+/* NOLINTEND(readability-identifier-naming) */
 
 #ifdef __cplusplus
 } /* extern "C" */
