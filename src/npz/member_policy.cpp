@@ -11,6 +11,9 @@
 #include <string>
 #include <utility>
 
+// The public declaration (NPYGUARD_EXPORT) of validate_member_patterns, defined here.
+#include "npyguard/npz.h"
+
 namespace npyguard::detail {
 
 // Memory RE2 may use per compiled pattern: enough for any sensible name pattern, small enough

@@ -140,7 +140,11 @@ EOF
     done < <(prefixes)
     ;;
   shared-symbols)
-    if [[ $current_kind == shared ]]; then prefix=$work/current; else prefix=$work/other; fi
+    if [[ $current_kind == shared ]]; then
+      prefix=$work/current objects=$build_dir/src
+    else
+      prefix=$work/other objects=$work/build-other/src
+    fi
     lib=$(find "$prefix" -name 'libnpyguard.so.0' -print -quit)
     [[ -n $lib ]] || { echo "FAIL: no libnpyguard.so.0 under $prefix" >&2; exit 1; }
     soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
@@ -156,6 +160,18 @@ EOF
                   'npyguard::NpzArchive::open_file(' 'npyguard::build_info()'; do
       grep -q -- "$wanted" <<< "$symbols" || { echo "FAIL: '$wanted' is not exported" >&2; exit 1; }
     done
+    # Every strong (out-of-line) definition of the public API must be exported: one defined in a
+    # file that does not include its NPYGUARD_EXPORT declaration would be hidden.
+    hidden=$(comm -23 \
+      <(find "$objects" -name '*.o' -path '*npyguard_*' -exec nm -C --defined-only {} + |
+        sed -n 's/^[0-9a-f]* T //p' | grep -E '^(npyguard::|npyguard_)' |
+        grep -v -e 'npyguard::detail' -e '(anonymous namespace)' | sort -u) \
+      <(sed 's/^[0-9a-f]* [A-Za-z] //' <<< "$symbols" | sort -u))
+    if [[ -n $hidden ]]; then
+      echo "FAIL: public definitions not exported (missing NPYGUARD_EXPORT declaration?):" >&2
+      echo "$hidden" >&2
+      exit 1
+    fi
     echo "$(wc -l <<< "$symbols") symbols exported, none in npyguard::detail"
     ;;
   fetchcontent | add-subdirectory)
