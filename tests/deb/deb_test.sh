@@ -3,7 +3,7 @@
 # The Debian packages, end to end: a shared build with prefix /usr, `cpack -G DEB`, then
 # `apt-get install ./*.deb` of libnpyguard0, libnpyguard-dev and npyguard on this machine. The
 # installed command, a C and a C++ program built with pkg-config, and a find_package project must
-# all work without any path set by hand. Removed again with apt-get remove whatever happens.
+# all work without any path set by hand. Removed again (apt-get purge) whatever happens.
 # Opt-in, because it installs system packages: runs only with NPYGUARD_DEB_TEST=1, as root, on a
 # system with apt-get; otherwise exits 77 (skipped).
 #   NPYGUARD_DEB_TEST=1 tests/deb/deb_test.sh SOURCE_DIR WORK_DIR CXX CC
@@ -49,7 +49,7 @@ for package in "${packages[@]}"; do
   dpkg-deb -c "$deb" | awk '{print "   " $6}'
 done
 
-cleanup() { apt-get remove -y "${packages[@]}" > "$work/remove.log" 2>&1 || cat "$work/remove.log" >&2; }
+cleanup() { apt-get purge -y "${packages[@]}" > "$work/remove.log" 2>&1 || cat "$work/remove.log" >&2; }
 trap cleanup EXIT
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${debs[@]}" \
   > "$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
