@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // In-process benchmarks: each npyguard figure next to its physical limit, measured in the same
 // process on the same file (bench/run.py adds NumPy's figures from the same run and the ratios).
 //   build/bench/bench/bench_npyguard   (inputs from bench/make_bench_files.py, found through

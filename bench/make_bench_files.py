@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write the benchmark inputs (about 2.5 GiB) with NumPy into DIR (default build/bench-data).
 
     /usr/bin/python3 bench/make_bench_files.py [DIR]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Run every benchmark side by side and print the results as Markdown tables of medians and ratios.
 
     /usr/bin/python3 bench/run.py [--repetitions N] [--update BENCHMARKS.md]

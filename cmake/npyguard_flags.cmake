@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # npyguard_flags: warnings, hardening and sanitizers for npyguard's own targets. A non-exported
 # INTERFACE target linked PRIVATE, so none of this leaks into consumers' builds.
 add_library(npyguard_flags INTERFACE)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Build the hostile .npz corpus (and a few well-formed controls) in corpus/expect/.
 
     /usr/bin/python3 corpus/make_hostile_npz.py

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Build the small seed corpora for the fuzz targets from the committed NumPy fixtures.
 
     python3 corpus/make_seeds.py

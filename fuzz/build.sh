@@ -1,4 +1,5 @@
 #!/bin/bash -eu
+# SPDX-License-Identifier: Apache-2.0
 # Builds npyguard's fuzz targets the way OSS-Fuzz and ClusterFuzzLite run a project's build.sh:
 # the engine sets $CC, $CXX, $CFLAGS, $CXXFLAGS (sanitizer and coverage flags), $LIB_FUZZING_ENGINE
 # (the engine's link flags), $SRC and $OUT (where the targets, their dictionaries, options and

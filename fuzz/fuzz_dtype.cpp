@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_dtype: descr literals alone, including deep and wide structured dtypes. Accepted dtypes
 // must have consistent layouts and print back to text that parses to the same dtype. An input
 // ending in a byte >= 0x80 (never the last byte of a valid literal, which ends in a quote or a

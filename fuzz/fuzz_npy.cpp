@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_npy: whole .npy files from memory with small limits, then every accessor of an accepted
 // Array, so bounds checks are exercised and not only parsing. The last byte chooses the options
 // and lowered limits (fuzz_support.h). Invariants trap, the cost invariant included.

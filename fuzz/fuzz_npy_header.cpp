@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_npy_header: the header text grammar alone (bytes -> lexer -> parser -> dtype). The last
 // input byte picks the encoding (bit 0: latin-1 as in 1.0/2.0, or UTF-8 as in 3.0) and, in bits
 // 1-3, one group of lowered limits (fuzz_restrict; seeds end in 0 or 1: the defaults). The cost

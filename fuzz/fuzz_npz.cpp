@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_npz: whole .npz archives from memory: directory, inflate, CRC and every member through the
 // npy reader. Invariants: offsets inside what they refer to, members never larger than declared,
 // validation and loading agreeing, and the cost invariant. The last byte (the ZIP comment's)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_npz_structured: a structure-aware target. The input chooses member contents and directory
 // shapes (stored or deflate, data descriptors with or without signature, ZIP64 local extras, a
 // ZIP64 end record, UTF-8 names); the target builds a well-formed archive around them with correct

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_roundtrip: any .npy (or .npz, chosen by content) that is accepted is written back
 // canonically and read again: metadata and payload bytes must be the same, and writing the
 // canonical copy again must give identical bytes (sanitize is idempotent). The last byte chooses

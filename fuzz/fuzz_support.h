@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared helpers for fuzz targets: input size guard, invariant traps, option bits and lowered
 // limits chosen by the input, and the cost invariant (library work within a constant times the
 // bytes examined). Targets are stateless: nothing here keeps data between runs (the work meter

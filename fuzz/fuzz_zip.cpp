@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_zip: the ZIP directory reader alone (end records, ZIP64, central and local headers,
 // descriptors, tiling); nothing is decompressed. Accepted directories must describe member ranges
 // that tile the input up to the central directory. The last byte (the ZIP comment's) chooses the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Plain driver for fuzz targets when libFuzzer is not linked: runs LLVMFuzzerTestOneInput over
 // every file named on the command line (directories are walked), so ctest replays the seed and
 // regression corpora in every build, with any compiler. Input: paths from the build (trusted);

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # ctest script (cmake -P): the replay driver must fail, with a message, when a corpus folder it is
 # given is missing or holds no files, even next to a folder that does. Otherwise a corpus that
 # moved would replay nothing and pass.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks that the ClusterFuzzLite workflows say what they do (a ctest: ci.cflite_workflows).
 
 ClusterFuzzLite divides a run's fuzz-seconds among the targets it fuzzes, so a budget is only

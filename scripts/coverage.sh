@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Line and branch coverage of src/ by the unit tests, the CLI tests, the differential test and
 # the replay of every seed and regression corpus: clang source-based coverage, one report.
 #   scripts/coverage.sh            (prints the per-file table and the TOTAL line)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian 12 packages npyguard builds and tests with, skipping those already present.
 # Sourced by setup.sh and test.sh; safe to run repeatedly. Needs root (or sudo) only when
 # something is missing.

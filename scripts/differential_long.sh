@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Long run of the consumer differential (tests/differential/differential_consumers.py): many
 # cases of one deterministic seed over every core, against the default build's judge.
 #   scripts/differential_long.sh [CASES [SEED [WORKERS]]]     (default 1000000 cases, seed 1)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fuzzing campaigns (the evidence behind SECURITY.md's fuzzing table), one target at a time so
 # the other core stays free, with either engine, on the binaries scripts/fuzz_ci.sh built through
 # fuzz/build.sh (build/ossfuzz/out for libFuzzer, build/ossfuzz-afl/out for AFL++), copied aside

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fuzzing stage of the test suite (and the local proof that fuzz/build.sh works the way OSS-Fuzz
 # and ClusterFuzzLite run it): builds every target through fuzz/build.sh with the variables those
 # engines set, then fuzzes each target from its seed corpus for a bounded time.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Formatting and static analysis, as scripts/test.sh runs them: clang-format 14 (.clang-format)
 # must leave every C++ file unchanged, and clang-tidy 14 (.clang-tidy, every finding an error)
 # must pass on every translation unit under src/. Usage: scripts/lint.sh [BUILD_DIR], where

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes npyguard.1 (roff, man(7) macros) from the CLI's own --help texts.
 
 The help texts are the one description of the command line; this script only lays them out, so
@@ -104,7 +105,7 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     binary, output = sys.argv[1:]
-    version = run(binary, "--version").split()[-1]
+    version = run(binary, "--version").splitlines()[0].split()[-1]
     main_usage, main_rest = split_usage(run(binary, "--help"))
     page = [
         '.TH NPYGUARD 1 "" "npyguard %s" "User Commands"' % version,

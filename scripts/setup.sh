@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Quick start, step 1: install what is missing, build npyguard, and check the bundled samples
 # (one file is accepted, two hostile ones are rejected with their error codes).
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Quick start, step 2 (and CI, through .ci/run): install what is missing, then build and run the
 # whole test suite under g++ (default preset), ASan+UBSan (asan preset) and clang 14 (the
 # presets build the Python module, and ctest runs its pytest suite), check the formatting and

@@ -1,8 +1,9 @@
+# SPDX-License-Identifier: Apache-2.0
 # The layer rule, checked: run as `cmake -DCXX=... -DVIEWS=... -DSOURCE_DIR=... -P layers.cmake`.
 # 1. For every pair of layers, a file compiled the way layer A's files are compiled can include a
 #    header of layer B exactly when B is A itself or below it (src/CMakeLists.txt).
 # 2. No file in src/ reaches around the rule with a relative "../" include; src/cli/ includes only
-#    public headers and its own; zlib appears only in codec/inflate.cpp, RE2 only in
+#    public headers and its own, and so does src/capi/; zlib appears only in codec/inflate.cpp, RE2 only in
 #    npz/member_policy.cpp; nothing in include/ includes a private or third-party header.
 include(${VIEWS}/visible.cmake)
 set(failures 0)
@@ -11,6 +12,9 @@ file(MAKE_DIRECTORY ${probe_dir})
 
 foreach(target_layer IN LISTS NPYGUARD_LAYERS)
   file(GLOB headers RELATIVE ${SOURCE_DIR}/src ${SOURCE_DIR}/src/${target_layer}/*.h)
+  if(NOT headers)
+    continue()  # a layer without private headers (capi): nothing to include
+  endif()
   list(SORT headers)
   list(GET headers 0 header)
   foreach(from_layer IN LISTS NPYGUARD_LAYERS)
@@ -46,6 +50,9 @@ forbid_include("${library_files}" "^#include \"\\.\\./" "relative include around
 file(GLOB cli_files ${SOURCE_DIR}/src/cli/*.cpp ${SOURCE_DIR}/src/cli/*.h)
 forbid_include("${cli_files}" "^#include \"(base|io|codec|array|npy|zip|npz|write)/"
                "the CLI uses public headers only")
+file(GLOB capi_files ${SOURCE_DIR}/src/capi/*.cpp ${SOURCE_DIR}/src/capi/*.h)
+forbid_include("${capi_files}" "^#include \"(base|io|codec|array|npy|zip|npz|write|cli)/"
+               "the C API uses public headers only")
 set(non_codec ${library_files})
 list(REMOVE_ITEM non_codec ${SOURCE_DIR}/src/codec/inflate.cpp)
 forbid_include("${non_codec}" "^#include <zlib.h>" "only codec/inflate.cpp includes zlib")

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Array accessors: typed access only when the C++ type matches exactly, byte-order and
 // Fortran->C conversions give NumPy's values, element and field access are bounds-checked.
 #include <algorithm>

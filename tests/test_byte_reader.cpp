@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ByteReader: reads never pass the end, a failed read consumes nothing, positions are absolute.
 #include <cstddef>
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Checked arithmetic at the uint64/int64/size_t edges: every helper must refuse the first value
 // that would wrap and accept the last one that does not.
 #include <cstdint>

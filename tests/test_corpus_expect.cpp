@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Golden outcomes: every corpus/expect/pass_* file must load completely, and every
 // corpus/expect/fail_<error_name>__* file must be refused with exactly that code, both from memory
 // and from a file path, with default limits. .npy and .npz are told apart by content.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CRC-32 (src/crc32.h): known answers computed by Python's zlib, chunking, empty input, and
 // every kernel this CPU has against libdeflate's for lengths around the fold's edges, unaligned
 // starts and running values.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dtype: every type string NumPy writes is accepted with the right kind/size/order, aliases and
 // ambiguous byte orders are refused, object dtype is refused everywhere with its own code, and
 // structured layouts are computed (and printed back) exactly as NumPy does.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Meta-tests of the error table: every code has a unique stable name, a message and a category,
 // and values never move (the numbers below are part of the public contract).
 #include <cerrno>
@@ -145,6 +146,7 @@ constexpr PinnedCode kPinnedCodes[] = {
     {ErrorCode::OutputRejected, 808, "output_rejected", C::LimitExceeded, false},
     {ErrorCode::InvalidDtype, 809, "invalid_dtype", C::Misuse, false},
     {ErrorCode::WriterCommitted, 810, "writer_committed", C::Misuse, false},
+    {ErrorCode::InvalidArgument, 811, "invalid_argument", C::Misuse, false},
     {ErrorCode::Internal, 901, "internal", C::Internal, false},
     {ErrorCode::OutOfMemory, 902, "out_of_memory", C::Internal, false},
 };

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every fixture NumPy wrote (tests/fixtures/make_npy_fixtures.py) is read back and compared with
 // what NumPy recorded in manifest.tsv: version, descr, shape, order, sizes, a digest of the raw
 // payload, and a digest of the values converted to C order and host byte order.

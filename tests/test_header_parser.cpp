@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The header grammar: everything NumPy (and common other writers) produce is accepted, and every
 // rejection rule produces its exact error code at the right offset.
 #include <filesystem>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The compression door (src/inflate.h): whole-buffer inflate that succeeds only for exactly one
 // complete stream of exactly the declared size, and agreement with the streaming inflater.
 #include <string>

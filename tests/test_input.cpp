@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The "whatever this is" entry points (npyguard/input.h) and the archive openers they rest on
 // (NpzArchive::open_fd, open_stream): each source kind (path, descriptor, stream) tells .npy from
 // .npz by content, reports the format even for a rejected input, and turns a descriptor that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CLI's JSON writer (src/cli/json.h): hostile strings always come out as valid, single-line
 // JSON (controls and DEL escaped, U+2028/U+2029 escaped, ill-formed UTF-8 replaced byte by byte
 // with U+FFFD), numbers print exactly, separators follow nesting, and drain_to keeps the nesting.

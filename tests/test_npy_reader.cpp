@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The npy reader on hostile files crafted byte by byte: each framing, layout, payload and limit
 // rule produces its exact code and offset, through every entry point (memory, stream, validate).
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The .npz reader: every NumPy-written archive reads back with NumPy's values (stored, deflate,
 // data descriptors, ZIP64 shapes, unicode names, zero and many members), and the limits and
 // policies that need non-default settings (bombs with honest sizes, patterns, skipping) hold.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The payload scanner on its own (src/npy/payload_scan.h): which dtypes need a scan, that only
 // bool and U bytes are looked at, the offset of the first bad byte (file-absolute), both byte
 // orders of U, normalisation, and that the per-item walk (dtypes too big to plan) finds the same

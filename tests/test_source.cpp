@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // File and stream sources: mmap and pread agree, only regular files are opened, FIFOs cannot
 // hang the open, and validation of a file never loads it.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The transpose kernels (portable and vector) against a plain element-by-element reference:
 // every element lands where it belongs, nothing outside the destination positions is written,
 // for element sizes of every kernel, ragged edges, bands, unaligned buffers and a destination

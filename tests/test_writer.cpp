@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writer: .npy bytes identical to np.save for every NumPy-written fixture, write -> read round
 // trips for random dtype trees and shapes, .npz archives the strict reader accepts (stored,
 // deflate, ZIP64 end records), and atomic writes that leave the target untouched on failure.

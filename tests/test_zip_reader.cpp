@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ZIP member-name policies on their own: the structural name check shared by the reader and
 // the writer (unsafe_name_reason: no traversal, absolute paths, drive letters, backslashes,
 // controls, or non-UTF-8 names), and the caller's RE2 patterns (MemberNamePolicy: full match,

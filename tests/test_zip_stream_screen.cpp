@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NpzStreamScreen: an archive arriving as a stream is refused at the first byte that cannot
 // belong to an archive the reader accepts, whatever the chunking, and never when the reader
 // would accept it. Every archive in the repository's corpora is screened and then opened.

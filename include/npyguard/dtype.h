@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The validated dtype model: what a .npy descr means once npyguard has accepted it. Every DType
 // handed out is complete and consistent (sizes and offsets checked, no object types anywhere).
 // Trust boundary: none here; parse_descr() is the entry point for untrusted text.
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "npyguard/export.h"
 #include "npyguard/limits.h"
 #include "npyguard/result.h"
 
@@ -63,7 +65,7 @@ enum class TitleKind : uint8_t {
   Bytes,    // b'text': likewise only kept with the field
 };
 
-struct DType {
+struct NPYGUARD_EXPORT DType {
   DTypeKind kind = DTypeKind::Void;
   ByteOrder byte_order = ByteOrder::NotApplicable;
   // Bytes per element. NumPy 1.x stores it in a C int, so npyguard refuses anything above
@@ -96,7 +98,7 @@ struct DType {
   friend bool operator==(const DType&, const DType&) = default;
 };
 
-struct Field {
+struct NPYGUARD_EXPORT Field {
   std::string name;  // UTF-8, never empty
   // From a ((title, name), descr) entry, read as title_kind says: String titles are UTF-8,
   // Integer titles the decimal text ("-5"; "-0" is "0"), Bytes titles the bytes themselves
@@ -130,8 +132,9 @@ struct Field {
 // Parses a descr written as a Python literal, exactly as it appears after "'descr': " in a header
 // (e.g. "'<f8'" or "[('a', '<i4')]"). Used by the header parser and the dtype fuzzer.
 // `latin1` selects version 1.0/2.0 string decoding; otherwise the text must be UTF-8 (3.0).
-Result<DType> parse_descr(std::string_view literal_text, const Limits& limits, bool latin1 = false);
+NPYGUARD_EXPORT Result<DType> parse_descr(std::string_view literal_text, const Limits& limits,
+                                          bool latin1 = false);
 
-std::string_view datetime_unit_name(DatetimeUnit unit) noexcept;
+NPYGUARD_EXPORT std::string_view datetime_unit_name(DatetimeUnit unit) noexcept;
 
 }  // namespace npyguard

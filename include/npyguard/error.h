@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Error vocabulary of npyguard: stable codes, categories and the Error value every failing call
 // returns. Trust boundary: none (plain data). Codes are grouped in ranges (1xx container, 2xx
 // header grammar, 3xx dtype, 4xx shape/payload, 5xx zip, 6xx inflate, 7xx limits, 8xx I/O,
@@ -11,6 +12,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "npyguard/export.h"
 
 namespace npyguard {
 
@@ -67,16 +70,16 @@ struct Error {
 };
 
 // Stable snake_case identifier ("object_dtype"); "unknown_error" for values not in the table.
-std::string_view error_name(ErrorCode code) noexcept;
+NPYGUARD_EXPORT std::string_view error_name(ErrorCode code) noexcept;
 // One-sentence human explanation of the code.
-std::string_view error_message(ErrorCode code) noexcept;
-ErrorCategory error_category(ErrorCode code) noexcept;
-std::string_view category_name(ErrorCategory category) noexcept;
+NPYGUARD_EXPORT std::string_view error_message(ErrorCode code) noexcept;
+NPYGUARD_EXPORT ErrorCategory error_category(ErrorCode code) noexcept;
+NPYGUARD_EXPORT std::string_view category_name(ErrorCategory category) noexcept;
 // Whether Error::offset means a place in the input for this code: false for I/O errors (an
 // open or a read failed, wherever it was), bad Limits or member patterns, API misuse (a wrong
 // type, index or field name asked for), output_rejected (the offset would be in an output that
 // was never written) and internal errors; true for every code about the input's bytes.
-bool error_has_offset(ErrorCode code) noexcept;
+NPYGUARD_EXPORT bool error_has_offset(ErrorCode code) noexcept;
 
 // The numbers an error's detail names; each is absent when the detail does not name it.
 struct ErrorFacts {
@@ -84,21 +87,21 @@ struct ErrorFacts {
   std::optional<uint64_t> expected;
   std::optional<uint64_t> limit;
 };
-ErrorFacts error_facts(const Error& error) noexcept;
+NPYGUARD_EXPORT ErrorFacts error_facts(const Error& error) noexcept;
 
 // The detail with its placeholders filled in, followed by ": <system error text>" when
 // os_errno is set ("fstat() failed: input/output error"); empty when there is neither.
-std::string render_detail(const Error& error);
+NPYGUARD_EXPORT std::string render_detail(const Error& error);
 
 // "<name>: <message>: <rendered detail> (offset N)" for logs and the CLI. The ": <detail>" part
 // is left out when render_detail() is empty, the parenthesis when there is no meaningful offset
 // (error_has_offset()) and no location.
-std::string describe(const Error& error);
+NPYGUARD_EXPORT std::string describe(const Error& error);
 // The same with a location before the offset: "... (member 'x.npy', offset N)" for
 // location "member 'x.npy'". The caller formats (and escapes) the location.
-std::string describe(const Error& error, std::string_view location);
+NPYGUARD_EXPORT std::string describe(const Error& error, std::string_view location);
 
 // Every code in the table, in numeric order (for documentation and meta-tests).
-std::span<const ErrorCode> all_error_codes() noexcept;
+NPYGUARD_EXPORT std::span<const ErrorCode> all_error_codes() noexcept;
 
 }  // namespace npyguard

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "Whatever this is": entry points that take an input of unknown format (a path, an open
 // descriptor, a stream), tell .npy from .npz by content the way np.load does (looks_like_npz on
 // the first four bytes, never the name), and then validate it (validate_input) or open it for
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "npyguard/error.h"
+#include "npyguard/export.h"
 #include "npyguard/input_stream.h"
 #include "npyguard/limits.h"
 #include "npyguard/npy.h"
@@ -32,11 +34,11 @@ enum class InputFormat : uint8_t {
 };
 
 // "unknown", "npy", "npz".
-std::string_view format_name(InputFormat format) noexcept;
+NPYGUARD_EXPORT std::string_view format_name(InputFormat format) noexcept;
 
 // What validate_input found. Not a Result: a rejected input still has a format and, for an
 // archive whose directory opened, a member list naming the member that was rejected.
-struct InputVerdict {
+struct NPYGUARD_EXPORT InputVerdict {
   InputFormat format = InputFormat::Unknown;
   // Why the input was rejected or could not be read (an Io error); none when it was accepted.
   std::optional<Error> error;
@@ -66,17 +68,17 @@ using MemberInfoVisitor = std::function<Status(const NpzArchive&, size_t, NpyInf
 // Validates a file named by path: opened once (read-only, regular files only), sniffed with
 // pread, then validated like validate_npy_file or NpzArchive::open_file + validate_each
 // (including the header budget of max_total_header_bytes).
-InputVerdict validate_input(const std::string& path, const Limits& limits = {},
-                            const MemberInfoVisitor& visit_member = {});
+NPYGUARD_EXPORT InputVerdict validate_input(const std::string& path, const Limits& limits = {},
+                                            const MemberInfoVisitor& visit_member = {});
 // The same for an open regular file: duplicated, never closed or moved (read with pread from
 // offset 0); io_not_regular_file for a pipe or socket (use the stream overload), io_open_failed
 // when `fd` is not an open descriptor.
-InputVerdict validate_input(int fd, const Limits& limits = {},
-                            const MemberInfoVisitor& visit_member = {});
+NPYGUARD_EXPORT InputVerdict validate_input(int fd, const Limits& limits = {},
+                                            const MemberInfoVisitor& visit_member = {});
 // The same for a stream read once: an .npy is validated as it arrives (validate_npy_stream);
 // an archive is spooled under NpzStreamScreen (NpzArchive::open_stream) and then validated.
-InputVerdict validate_input(InputStream& in, const Limits& limits = {},
-                            const MemberInfoVisitor& visit_member = {});
+NPYGUARD_EXPORT InputVerdict validate_input(InputStream& in, const Limits& limits = {},
+                                            const MemberInfoVisitor& visit_member = {});
 
 // What open_input found: an .npy loaded whole (validated), or an .npz opened (its directory
 // validated; each member is validated when it is read).
@@ -92,10 +94,10 @@ struct OpenedInput {
 
 // Opens a file named by path. An .npy payload is read with pread into an owned buffer, never
 // mapped, so the file may be replaced (even by this process's own output) while it is in use.
-OpenedInput open_input(const std::string& path, const Limits& limits = {});
+NPYGUARD_EXPORT OpenedInput open_input(const std::string& path, const Limits& limits = {});
 // The same for an open regular file (see validate_input(int, ...)).
-OpenedInput open_input(int fd, const Limits& limits = {});
+NPYGUARD_EXPORT OpenedInput open_input(int fd, const Limits& limits = {});
 // The same for a stream read once (read_npy_stream, or NpzArchive::open_stream).
-OpenedInput open_input(InputStream& in, const Limits& limits = {});
+NPYGUARD_EXPORT OpenedInput open_input(InputStream& in, const Limits& limits = {});
 
 }  // namespace npyguard

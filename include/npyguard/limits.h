@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Limits: the one resource budget and policy set every reader takes, passed explicitly and never
 // stored globally. The defaults (Limits{}, the same as Limits::untrusted_uploads()) are meant for
 // untrusted uploads: they bound the work an input can cause by the input's own size (no header,
@@ -11,11 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "npyguard/export.h"
 #include "npyguard/result.h"
 
 namespace npyguard {
 
-struct Limits {
+struct NPYGUARD_EXPORT Limits {
   // Header characters, counted the way NumPy applies its max_header_size (_MAX_HEADER_SIZE,
   // 10,000): the length of the decoded header text, padding and newline included (bytes for
   // 1.0/2.0, which are latin-1; code points for 3.0, which is UTF-8), refused when greater. So

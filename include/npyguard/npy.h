@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading .npy files: from memory, from a file (mmap, pread fallback) and from a stream, either
 // loading the array (Array) or validating it with bounded memory (validate_*). Every function
 // takes untrusted input and returns a fully validated result or an Error; none throws for bad
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "npyguard/dtype.h"
+#include "npyguard/export.h"
 #include "npyguard/input_stream.h"
 #include "npyguard/limits.h"
 #include "npyguard/result.h"
@@ -39,7 +41,7 @@ struct NpyInfo {
 
 // One field of a structured array seen across all elements: element i's field bytes start at
 // i * stride inside the payload.
-class FieldView {
+class NPYGUARD_EXPORT FieldView {
  public:
   const Field& field() const noexcept { return *field_; }
   uint64_t size() const noexcept { return count_; }
@@ -65,7 +67,7 @@ struct ArrayFactory;
 // A validated array: metadata plus payload bytes. The payload is a zero-copy view into a mapped
 // file or the caller's buffer when it is aligned for the dtype, otherwise an owned copy. Copies of
 // an Array share the payload.
-class Array {
+class NPYGUARD_EXPORT Array {
  public:
   const NpyInfo& info() const noexcept { return info_; }
   const DType& dtype() const noexcept { return info_.dtype; }
@@ -124,7 +126,7 @@ class Array {
 
 // Loads from memory. The returned Array may view `bytes` directly: keep them alive and unchanged
 // for as long as the Array is used.
-Result<Array> read_npy(std::span<const std::byte> bytes, const Limits& limits = {});
+NPYGUARD_EXPORT Result<Array> read_npy(std::span<const std::byte> bytes, const Limits& limits = {});
 
 enum class FileAccess : uint8_t {
   // mmap the file read-only (zero-copy). A file truncated by another process while mapped
@@ -135,8 +137,8 @@ enum class FileAccess : uint8_t {
 };
 
 // Loads from a path. The file is opened read-only, never writable; its size comes from fstat.
-Result<Array> read_npy_file(const std::string& path, const Limits& limits = {},
-                            FileAccess access = FileAccess::Mmap);
+NPYGUARD_EXPORT Result<Array> read_npy_file(const std::string& path, const Limits& limits = {},
+                                            FileAccess access = FileAccess::Mmap);
 // Loads the payload of a file into memory the caller provides (a buffer it reuses, a tensor it
 // already allocated): validated exactly like read_npy_file, read straight into `out` with no
 // allocation of its own. `out` must be exactly the payload size (NpyInfo::nbytes, from
@@ -151,20 +153,25 @@ struct IntoOptions {
   // (using two temporary buffers of the payload's size). The NpyInfo then says C order.
   bool c_order = false;
 };
-Result<NpyInfo> read_npy_file_into(const std::string& path, std::span<std::byte> out,
-                                   const Limits& limits = {}, IntoOptions options = {});
+NPYGUARD_EXPORT Result<NpyInfo> read_npy_file_into(const std::string& path,
+                                                   std::span<std::byte> out,
+                                                   const Limits& limits = {},
+                                                   IntoOptions options = {});
 // Loads from a stream. Memory grows with the bytes actually received (never with a size the
 // header merely claims) and stops at the declared payload size.
-Result<Array> read_npy_stream(InputStream& in, const Limits& limits = {});
+NPYGUARD_EXPORT Result<Array> read_npy_stream(InputStream& in, const Limits& limits = {});
 
 // Validates without loading: memory stays bounded (a small chunk buffer) whatever the file size.
-Result<NpyInfo> validate_npy(std::span<const std::byte> bytes, const Limits& limits = {});
-Result<NpyInfo> validate_npy_file(const std::string& path, const Limits& limits = {});
-Result<NpyInfo> validate_npy_stream(InputStream& in, const Limits& limits = {});
+NPYGUARD_EXPORT Result<NpyInfo> validate_npy(std::span<const std::byte> bytes,
+                                             const Limits& limits = {});
+NPYGUARD_EXPORT Result<NpyInfo> validate_npy_file(const std::string& path,
+                                                  const Limits& limits = {});
+NPYGUARD_EXPORT Result<NpyInfo> validate_npy_stream(InputStream& in, const Limits& limits = {});
 
 // Parses only the preamble and header from the start of a file; `bytes` may be a prefix of the
 // file. Limits that need the payload (size, trailing data) are not checked here.
-Result<NpyInfo> parse_npy_header(std::span<const std::byte> bytes, const Limits& limits = {});
+NPYGUARD_EXPORT Result<NpyInfo> parse_npy_header(std::span<const std::byte> bytes,
+                                                 const Limits& limits = {});
 
 namespace detail {
 template <class T>

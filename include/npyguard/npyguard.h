@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Umbrella header: the whole public API of npyguard.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading .npz archives (ZIP files of .npy members, as numpy.savez and savez_compressed write
 // them) from memory, a file, a descriptor or a stream. The archive's directory is validated completely when it is opened;
 // member data is decompressed only when read or validated, always capped at the size the member
@@ -14,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "npyguard/export.h"
 #include "npyguard/input_stream.h"
 #include "npyguard/limits.h"
 #include "npyguard/npy.h"
@@ -40,11 +42,11 @@ struct NpzMember {
 
 // True when `prefix` starts like a ZIP archive (a local header or an empty archive's end record),
 // which is how NumPy's np.load tells .npz from .npy.
-bool looks_like_npz(std::span<const std::byte> prefix) noexcept;
+NPYGUARD_EXPORT bool looks_like_npz(std::span<const std::byte> prefix) noexcept;
 
 // Compiles `patterns` as NpzArchive::open will (RE2, full match): zip_bad_member_pattern names
 // the first that is not valid RE2. For checking configuration before any archive arrives.
-Status validate_member_patterns(std::span<const std::string> patterns);
+NPYGUARD_EXPORT Status validate_member_patterns(std::span<const std::string> patterns);
 
 // The name central-directory entry `index` of an archive has, as stored: for naming the member
 // an error from NpzArchive::open/open_file is about, since such errors (which carry the entry's
@@ -52,12 +54,13 @@ Status validate_member_patterns(std::span<const std::string> patterns);
 // central entries up to `index`, with the memory open() would use. The name is the raw bytes
 // and may be what open() refused (control characters, not UTF-8). An error when the entry's
 // own header cannot be read or its name is longer than max_member_name_bytes.
-Result<std::string> npz_entry_name(std::span<const std::byte> bytes, uint32_t index,
-                                   const Limits& limits = {});
-Result<std::string> npz_entry_name(const std::string& path, uint32_t index,
-                                   const Limits& limits = {});
+NPYGUARD_EXPORT Result<std::string> npz_entry_name(std::span<const std::byte> bytes, uint32_t index,
+                                                   const Limits& limits = {});
+NPYGUARD_EXPORT Result<std::string> npz_entry_name(const std::string& path, uint32_t index,
+                                                   const Limits& limits = {});
 // The same for an open regular file (read with pread from offset 0; the descriptor is not kept).
-Result<std::string> npz_entry_name(int fd, uint32_t index, const Limits& limits = {});
+NPYGUARD_EXPORT Result<std::string> npz_entry_name(int fd, uint32_t index,
+                                                   const Limits& limits = {});
 
 // Screens an archive arriving as a stream (standard input, an upload in transit) record by
 // record, so that a caller copying it somewhere seekable can stop as soon as the bytes cannot be
@@ -68,7 +71,7 @@ Result<std::string> npz_entry_name(int fd, uint32_t index, const Limits& limits 
 // directory first); accepting proves nothing (the copy must still be opened). Members with a
 // data descriptor or ZIP64 local sizes end the screening: their data length is not in the local
 // header, and the rest of the stream is only counted.
-class NpzStreamScreen {
+class NPYGUARD_EXPORT NpzStreamScreen {
  public:
   explicit NpzStreamScreen(const Limits& limits = {}) noexcept;
   // The next bytes of the stream. An error (offset in the stream) once they cannot belong to an
@@ -106,7 +109,7 @@ class NpzStreamScreen {
   Error error_{.code = ErrorCode::Internal};
 };
 
-class NpzArchive {
+class NPYGUARD_EXPORT NpzArchive {
  public:
   // Validates the whole directory: end records, ZIP64, central entries, local headers, names,
   // overlaps, sizes, limits. Errors about one entry carry its index in Error::member.

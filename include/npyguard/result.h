@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Result<T>: a value or an Error, our stand-in for std::expected (absent from libstdc++ 12 under
 // clang 14). No default constructor, so a Result is always deliberately one or the other; reading
 // the value of an error result is a programming bug and aborts rather than returning garbage.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Array accessors: typed views, byte-order and Fortran->C conversions, multi-index element access
 // and structured field views. Input: an Array whose metadata and payload size were validated by
 // the reader; every index, offset and size here is still checked, because callers pass indices.

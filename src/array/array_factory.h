@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one way to build an Array (its constructor is private): metadata the reader validated and
 // a payload whose size must be exactly info.nbytes = count x itemsize, count the product of the
 // shape. A mismatch is a library bug, reported as internal instead of producing an Array whose

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte-order conversion: fixed-size swaps the compiler vectorises for 2-, 4- and 8-byte units,
 // a generic reversal for the rest, and for structured dtypes a swap plan computed once from the
 // dtype (SwapPlan), so the per-element work is bounded by the element's bytes and not by the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte-order conversion of payloads: every leaf of a dtype (fields at any depth included) turned
 // to the host's order, in place or while copying. Input: bytes holding whole elements of a
 // validated dtype; output: the same elements in host order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A dtype reduced to the byte runs one job cares about, shared by the two jobs that walk every
 // element of a payload: byte-order conversion (SwapPlan: runs of one swap unit) and the payload
 // scan (PayloadScanner: bool and U runs). Each job says, through `classify`, which kind of bytes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Blocked matrix transpose of fixed-size elements, the kernel of Fortran -> C conversion.
 //
 // The loop order follows the destination: for each band of source rows (kBand of them, small

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cache-blocked matrix transpose of fixed-size elements, the kernel of Fortran -> C conversion.
 #pragma once
 

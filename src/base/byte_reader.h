@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ByteReader: a cursor over untrusted bytes that cannot read past its end. Every read either
 // succeeds completely or consumes nothing; integers are assembled byte by byte (little-endian),
 // never by casting memory to a struct. position() is absolute (base + consumed), so errors can

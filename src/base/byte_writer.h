@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Little-endian integers appended to a byte vector: the writers' counterpart of ByteReader.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Overflow-checked arithmetic on sizes derived from untrusted input. Every length, offset, count,
 // dimension and byte size read from a file is combined only through these helpers; each returns
 // std::nullopt instead of wrapping.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The single table behind error_name/error_message/error_category, expanded from
 // include/npyguard/error_codes.inc. Trust boundary: none. Adding a code means adding a row there,
 // a line in SECURITY.md, its pinned row in tests/test_error.cpp and a test that produces it.

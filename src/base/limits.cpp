@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Limits: the fuzzing profile and consistency checks. Trust boundary: Limits come from the caller
 // (and from CLI options), so validate() refuses settings that would make checks meaningless.
 #include "npyguard/limits.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UTF-8 encoding and decoding (see utf8.h).
 #include "base/utf8.h"
 

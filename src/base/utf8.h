@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UTF-8 and latin-1 helpers shared by the header lexer, the ZIP name policy, the writer and the
 // dtype printer. Input: bytes that may be anything; decoding never reads past the span's end and
 // accepts only Unicode scalar values in shortest form (what Python's decoder accepts).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Work meter: counts the steps of every loop whose trip count comes from the input (header
 // tokens and literals, dtype fields, scan planning and scanning, directory entries, member loops,
 // byte-order swap runs, transpose elements), so the fuzz targets can check that work stays

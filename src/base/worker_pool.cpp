@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The worker pool's thread handling: start what can be started, always join. Input: a thread
 // count and a body; output: none. No task or input byte passes through here.
 #include "base/worker_pool.h"

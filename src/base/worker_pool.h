@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal worker pool: one job body run on several threads, the calling thread being one of
 // them. Input: a thread count asked for and a body that takes its tasks from shared state (an
 // atomic index); output: nothing, once every thread has returned. Scheduling (which task runs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // check: validate every input with bounded memory and print one verdict per input, in input
 // order, sequentially or on a pool of jobs (-j). Input: operands, walked directories and lists
 // naming untrusted files; output: verdict lines or JSON objects, a summary for walks and lists,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The npyguard commands. Input: options already parsed and checked by main.cpp, and paths or
 // standard input whose contents are untrusted; output: text on the given streams and an exit code
 // from the CLI contract. Each command is one function taking Options, defined in its own file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Input handling for check and inspect: which operand is a stream (standard input, a FIFO named
 // on the command line) and which a file, then the library's validate_input on it. Input:
 // operands naming untrusted bytes; output: a CheckedInput. The format is told by the library (by

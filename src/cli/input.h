@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Input handling for the commands: standard input and FIFOs named on the command line are read
 // once as streams, everything else as files, all through the library's validate_input /
 // open_input (which tell .npy from .npz by content). Input: operands naming untrusted bytes;

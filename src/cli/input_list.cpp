@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // check's input list: operands, --files-from lists and --recursive walks. Files are judged by
 // their content, so a walk takes every regular file whatever its name; only --include and
 // --exclude filter on names, on purpose. Symbolic links: an explicit operand is followed like any

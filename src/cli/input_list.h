@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which files a check run covers: the operands, the paths of a --files-from list, and with
 // --recursive the files below each directory operand. Input: operands and list files from the
 // caller, directory trees that may be hostile (symbolic links, loops, FIFOs, unreadable

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // inspect: validate one input and print everything known about it (format, dtype, fields, and
 // for an archive every member's directory entry and array). Input: one operand naming untrusted
 // bytes; output: labelled text or one JSON object.

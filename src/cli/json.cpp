@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON emission for the CLI. Input: arbitrary bytes (file names from argv, field names and titles
 // decoded by the library); output: valid UTF-8 JSON with every control byte escaped. The UTF-8
 // check follows the well-formed byte sequences of Unicode 15 table 3-7, so overlong forms,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal JSON emitter for the CLI's --json output. Input: strings that may come from hostile
 // files or from argv (field names, titles, paths), so they may hold control characters or bytes
 // that are not UTF-8; output: always valid, single-line JSON text. Not a parser, and not a general

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON objects check, inspect and sanitize print (docs/json-output.md): NumPy's descr
 // without Python syntax, the fields of a dtype, archive member entries, and the preamble and
 // error object every result starts with. Input: validated library values and verdicts whose

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON objects the commands print (docs/json-output.md), built on JsonWriter: descr without
 // Python syntax, dtype fields, archive member entries, and the preamble and error object every
 // result starts with. Input: validated library values and verdicts; output: JSON text.

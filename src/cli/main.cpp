@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npyguard command line: argv parsing, help and version, and dispatch to the commands. Input:
 // argv (untrusted text from the caller; every number is parsed strictly, every member pattern is
 // compiled before any input is read); output: the exit code contract of STYLE.md section 3
@@ -591,7 +592,13 @@ int run(const std::vector<std::string_view>& args) {
     return kExitOk;
   }
   if (first == "--version") {
-    std::cout << kProgram << ' ' << kVersion << '\n';
+    // The library's own report (build_info()), so a shared libnpyguard says what it was built
+    // with, not what this binary's headers were.
+    const npyguard::BuildInfo info = npyguard::build_info();
+    std::cout << kProgram << ' ' << info.version << '\n'
+              << "zlib " << info.zlib_runtime << " (built with " << info.zlib_header << ")\n"
+              << "libdeflate " << info.libdeflate << '\n'
+              << "re2 " << info.re2 << '\n';
     return kExitOk;
   }
   if (first == "help") {

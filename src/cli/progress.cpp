@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The progress ticker: a thread that wakes a few times a second and redraws one line on standard
 // error. It only reads atomic counters and never touches standard output, so it cannot change a
 // verdict or its order; hold() keeps it off the terminal while a verdict is printed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // check's progress line: files, archive members and bytes done, on standard error. Input:
 // counters bumped by the checking threads; output: one line redrawn in place on a terminal (or,
 // with --progress on a pipe or file, one line per second), never mixed into a verdict line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Failure verdicts shared by the commands: the text line or JSON object for a rejected input,
 // the message for one that could not be read, and the hint naming the option that would change
 // the verdict. Input: a library error about an untrusted input; output: the CLI's exit code.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Failure verdicts shared by the commands. Input: a library error about an untrusted input;
 // output: a rejection line or JSON object, or an "npyguard: FILE: reason" line, and an exit code.
 #pragma once

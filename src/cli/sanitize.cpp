@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sanitize: validate IN like check, then write its canonical copy to OUT (a file, over IN with
 // --in-place, or standard output). Input: one operand naming untrusted bytes (a file, a FIFO or
 // standard input); output: a canonical .npy or .npz, written atomically and read back by the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text for humans: escaping of untrusted strings (printable), the words and numbers inspect and
 // check print (shapes, dtype summaries, CRCs), and the column layout of labelled lines and field
 // tables. Input: validated library values whose strings (field names, titles, paths) may hold any

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text for humans, shared by the commands: escaping of untrusted strings, the words and numbers
 // check and inspect print, and the column layout of labelled lines and field tables. Input:
 // validated library values whose strings may hold any byte; output: printable text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The worker pool's thread handling, a copy of src/base/worker_pool.cpp (see worker_pool.h): start
 // what can be started, always join. Input: a thread count and a body; output: none.
 #include "worker_pool.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The worker pool of check -j: one job body run on several threads, the calling thread being one
 // of them. Input: a thread count asked for and a body that takes its tasks from shared state;
 // output: nothing, once every thread has returned.

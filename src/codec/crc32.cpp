@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CRC-32 by folding: the message, read as a polynomial over GF(2), keeps its CRC when a leading
 // block B followed by D bits is replaced by B * x^D mod P, which fits in the same 128 bits. So
 // independent 128-bit lanes (eight 512-bit or eight 256-bit registers) each absorb the lane one
@@ -190,6 +191,8 @@ uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes, Crc32Kerne
 #endif
   return libdeflate_update(crc, bytes.data(), bytes.size());
 }
+
+const char* libdeflate_version() noexcept { return LIBDEFLATE_VERSION_STRING; }
 
 }  // namespace npyguard::detail
 // NOLINTEND(cppcoreguidelines-pro-bounds-pointer-arithmetic)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CRC-32 (ISO-HDLC, as ZIP uses it). Every byte of every archive member is checksummed, so on a
 // stored member the CRC is the only work beside the read itself: long inputs take a folding
 // kernel with 256- or 512-bit carry-less multiplies where the CPU has them (several times the
@@ -20,5 +21,9 @@ bool crc32_kernel_available(Crc32Kernel kernel) noexcept;
 // CRC-32 of `bytes`, continuing from `crc` (start with 0). `kernel` must be available.
 uint32_t crc32_update(uint32_t crc, std::span<const std::byte> bytes,
                       Crc32Kernel kernel = Crc32Kernel::Auto) noexcept;
+
+// LIBDEFLATE_VERSION_STRING of the headers this was compiled against (libdeflate has no run-time
+// version call); for build_info(). A static string.
+const char* libdeflate_version() noexcept;
 
 }  // namespace npyguard::detail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // zlib wrapper: raw inflate with the caller's output bound. Input: untrusted deflate
 // streams; output: bytes or inflate_corrupt. zlib's own bounds checking is relied on for the
 // bitstream; everything about sizes (caps, ratios, totals) is decided by the caller before and
@@ -156,5 +157,8 @@ Result<DeflateStep> Deflater::step(std::span<const std::byte> in, std::span<std:
   }
   return result;
 }
+
+const char* zlib_header_version() noexcept { return ZLIB_VERSION; }
+const char* zlib_runtime_version() noexcept { return ::zlibVersion(); }
 
 }  // namespace npyguard::detail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bounded raw-deflate decoding and deflate encoding for the writer: the only door to zlib (CRC-32
 // is in crc32.h). Input: untrusted compressed bytes; output: decoded bytes, never more than the
 // caller's buffer holds. No zlib type appears here, so nothing else in npyguard can call it
@@ -68,5 +69,10 @@ class Deflater {
   int level_;
   std::unique_ptr<State> state_;
 };
+
+// The zlib version of the headers this was compiled against (ZLIB_VERSION) and of the library
+// it runs with (zlibVersion()); for build_info(). Static strings.
+const char* zlib_header_version() noexcept;
+const char* zlib_runtime_version() noexcept;
 
 }  // namespace npyguard::detail

@@ -1,17 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
 // Atomic file replacement and byte sinks. Input: bytes produced by the writer; output: a target
 // file replaced in one rename, or left untouched. Every system call is checked; a short or failed
 // write (full disk, file size limit) becomes io_write_failed and the temporary file is removed.
 #include "io/atomic_file.h"
 
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+// getrandom(2) is Linux's (and FreeBSD's); other POSIX systems read /dev/urandom instead.
+#if defined(__linux__) || defined(__FreeBSD__)
+#include <sys/random.h>
+#define NPYGUARD_HAVE_GETRANDOM 1
+#endif
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <new>
+#include <span>
 #include <string_view>
 #include <utility>
 
@@ -42,15 +48,32 @@ constexpr mode_t kGroupOtherBits = 0077;
 constexpr int kTempNameAttempts = 64;
 constexpr int kSuffixLength = 6;
 
+// Fills `out` from the kernel's random generator; false if it fails.
+bool fill_random(std::span<unsigned char> out) {
+#ifdef NPYGUARD_HAVE_GETRANDOM
+  return ::getrandom(out.data(), out.size(), 0) == static_cast<ssize_t>(out.size());
+#else
+  const int fd = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t got = ::read(fd, out.subspan(done).data(), out.size() - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    done += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  return done == out.size();
+#endif
+}
+
 // Six random name characters from the kernel's generator (getrandom cannot throw, unlike
 // std::random_device); false if it fails.
 bool random_suffix(std::string& out) {
   constexpr std::string_view kAlphabet =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   std::array<unsigned char, kSuffixLength> random{};
-  if (::getrandom(random.data(), random.size(), 0) != static_cast<ssize_t>(random.size())) {
-    return false;
-  }
+  if (!fill_random(random)) return false;
   for (unsigned char byte : random) out += kAlphabet[byte % kAlphabet.size()];
   return true;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Output side: a byte sink that can patch what it already wrote (ZIP local headers are completed
 // after their data), in memory or in a file, and atomic replacement of a target file. Input:
 // bytes npyguard produced; output: a file that either appears complete under its name or not at

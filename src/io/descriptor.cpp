@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Caller-owned descriptors and anonymous temporary files. Input: descriptor numbers and bytes
 // the library already holds; output: OpenedFile values and Io errors (errno kept), never
 // exceptions.

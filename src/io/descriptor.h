@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Descriptors the library did not open itself: a caller's already-open file (duplicated, so the
 // library's copy lives as long as it needs it) and anonymous temporary files for spooling a
 // stream. Input: a descriptor number from the caller, or nothing; output: an OpenedFile (regular

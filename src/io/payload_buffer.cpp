@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Payload buffers: huge-page-backed anonymous mappings for large payloads, aligned heap blocks for
 // small ones. Input: a size already checked against the limits and the input's real size.
 #include "io/payload_buffer.h"
@@ -42,8 +43,11 @@ Result<std::shared_ptr<PayloadBuffer>> PayloadBuffer::allocate(size_t size) {
     }
     mapping = reinterpret_cast<void*>(aligned);  // NOLINT: the mapping we keep
     mapped = rounded;
-    // Advice only: without transparent huge pages the mapping still works with 4 KiB pages.
+    // Advice only: without transparent huge pages the mapping still works with 4 KiB pages, and
+    // systems without MADV_HUGEPAGE (it is Linux's) simply get no advice.
+#ifdef MADV_HUGEPAGE
     ::madvise(mapping, mapped, MADV_HUGEPAGE);
+#endif
     data = static_cast<std::byte*>(mapping);
   } else if (size > 0) {
     mapping = ::operator new(size, kHeapAlignment, std::nothrow);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Owned, uninitialised memory for array payloads. Large buffers are anonymous mappings aligned to
 // 2 MiB with transparent huge pages requested, so filling them costs one page fault per 2 MiB
 // instead of one per 4 KiB (on a VM each fault is expensive: a 256 MiB buffer of 4 KiB pages

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Input sources: read-only file opening, mmap, pread and stream adapters. Input: paths and
 // descriptors named by the caller; output: bytes and Io errors (with errno folded into the
 // detail), never exceptions.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Input sources behind one sequential read interface (a regular file read with pread, an
 // InputStream; the .npz reader adds its members), plus read-only opening and mapping of files and
 // random access for ZIP directories. Input: a path or descriptor the caller names; output: bytes,

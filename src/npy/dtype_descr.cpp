@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // DType -> the descr text NumPy writes in a header ('<f8', or [('a', '<i4'), ...] with titles,
 // subarray shapes and padding entries as numpy.lib.format.dtype_to_descr gives them).
 #include <span>

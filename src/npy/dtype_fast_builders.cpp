@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The header fast path's dtype builders (see dtype_literal.h): a type string alone, or a record
 // of plain fields, built without a literal tree. A second copy of the record rules, kept
 // identical to StructuredParser's (dtype_record.cpp) by fuzz_npy_header, which compares both

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bridge between the header parser's literal tree and the DType model (dtype.cpp). Input: a
 // literal from untrusted header text; output: a fully validated DType.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Queries on a validated DType: sizes, byte orders, kinds, alignment, subarray levels.
 #include <algorithm>
 #include <numeric>

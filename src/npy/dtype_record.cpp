@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The record parser: a descr literal (a type string, or a list of (name, descr[, shape]) tuples,
 // names optionally (title, name), nested to Limits::max_dtype_depth) -> DType, with every size,
 // offset, name and title checked the way NumPy's _convert_from_descr would, and refused where

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The type-string grammar: "<f8", "|S5", ">M8[10ms]", "|V16" -> DType, and back. This is the
 // only place object dtype is recognised and refused (the record parser reaches it for every
 // field): loading one needs pickle, so there is no setting that lets it through.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the dtype parsers share: the type-string grammar ("<f8", "|S5", ">M8[10ms]"), used alone
 // and inside records, and the bounds NumPy puts on sizes.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The canonical-header matcher: a cursor over the header that only moves forward past bytes it
 // has checked; any byte that is not exactly the canonical layout ends the match (nullopt).
 #include "npy/header_fast_path.h"

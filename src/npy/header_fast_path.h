@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Recognises the header layout NumPy's np.save writes,
 //   {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }   + spaces + '\n'
 // byte for byte, without building a literal tree, for a type string or a record of up to 64

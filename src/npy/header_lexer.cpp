@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Header lexer implementation. Input: untrusted header bytes (the exact range the preamble
 // declared); output: well-formed tokens or an Error at the offending byte. Strings accept exactly
 // the escapes Python's repr() emits (plus \" for writers that use double quotes); raw control

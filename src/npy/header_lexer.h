@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Header lexer: untrusted header bytes -> tokens of the small Python-literal subset npyguard
 // accepts (punctuation, quoted strings and b'' bytes literals with repr's escapes, plain decimal
 // integers, True/False).

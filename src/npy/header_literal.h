@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The literal tree the header parser builds from header text (a Python literal: strings, bytes,
 // integers, booleans, tuples, lists, dicts), which the dtype parser then gives meaning. A value
 // type with no behaviour, so the parser and the dtype code share it without depending on each

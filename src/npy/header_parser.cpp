@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Header parser implementation. Input: tokens from HeaderLexer over untrusted text; output: a
 // literal tree, then HeaderFields with the exact key set. Grammar (EBNF in SECURITY.md):
 //   value := string | bytes | integer | "True" | "False" | tuple | list | dict

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Header parser: tokens -> a literal tree (recursive descent with a depth limit) -> the three
 // header fields, with exact keys, no duplicates and typed values. The descr stays a literal here;
 // dtype.cpp gives it meaning. Input: untrusted header text; output: validated HeaderFields.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Preamble parsing and header interpretation for .npy. Input: untrusted bytes; output: a
 // validated Preamble / NpyInfo. The order follows "size everything first": version, header length
 // against the limit, grammar, dtype, then shape x itemsize with checked arithmetic against the

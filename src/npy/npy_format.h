@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The .npy framing: preamble (magic, version, header length) and the step from header text to a
 // fully checked NpyInfo (dtype, shape, element count, byte size, limits and policy toggles).
 // Input: untrusted bytes; output: validated metadata. Nothing here touches the payload.

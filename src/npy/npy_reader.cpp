@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npy reader: composes preamble -> header -> layout -> payload bounds -> payload scan into an
 // Array (loading) or an NpyInfo (validation with bounded memory). Input: untrusted bytes from
 // memory, a file or a stream; output: fully validated results. Buffers are sized only after the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The npy reader over a sequential source, for callers inside the library that produce the bytes
 // themselves (the .npz reader's member streams). Input: an untrusted byte stream; output: a
 // validated NpyInfo or Array. `check_header`, when given, is the container's own check of the

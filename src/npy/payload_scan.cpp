@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Payload scan implementation. Input: untrusted payload bytes in whole items and a validated
 // DType; output: Ok or the first invalid bool/U byte.
 //

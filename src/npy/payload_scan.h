@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Payload checks that protect C++ callers: bool bytes must be 0 or 1 (any other value is
 // undefined behaviour when read as bool), and U strings must hold Unicode scalar values. Input:
 // untrusted payload bytes, whole items at a time; output: Ok or the offset of the first bad byte.

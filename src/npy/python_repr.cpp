@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Python's repr() of str and bytes values, as NumPy's header writer produces them for field names
 // and titles: the quote choice, the escapes and which code points print as themselves.
 #include <span>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // validate_input and open_input: tell .npy from .npz by the first bytes (looks_like_npz, as
 // np.load does), then run the format's own reader. Input: a path, a caller's descriptor or a
 // stream, all untrusted bytes; output: an InputVerdict / OpenedInput naming the format even when

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Member-name patterns with RE2 (linear-time matching: a pattern from configuration cannot make
 // matching hang, unlike backtracking engines). Input: patterns from the caller and names from the
 // archive; output: accept or refuse. Patterns use RE2 syntax and must match the whole name.
@@ -9,6 +10,9 @@
 #include <span>
 #include <string>
 #include <utility>
+
+// The public declaration (NPYGUARD_EXPORT) of validate_member_patterns, defined here.
+#include "npyguard/npz.h"
 
 namespace npyguard::detail {
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npz member-name policy: the user's RE2 patterns. The only file that includes RE2, so no RE2 type
 // reaches a public header. Input: member names from an archive that already passed the structural
 // name checks; output: accepted or zip_member_name_rejected.

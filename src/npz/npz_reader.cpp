@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npz reader: composition of the ZIP directory reader, the member-name policy, capped inflate
 // with CRC-32, and the npy reader. Input: an untrusted archive; output: members that are proven
 // consistent before any byte is decompressed, and arrays whose bytes were checked against their

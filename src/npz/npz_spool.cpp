@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Spooling a streamed archive to an anonymous temporary file under the stream screen. Input:
 // untrusted stream bytes; output: the copy, sized, or an error at the stream offset where the
 // bytes stopped being acceptable (or could not be read or written).

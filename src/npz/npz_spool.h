@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Copying an archive that arrives as a stream into an anonymous temporary file, so the ZIP
 // reader (which starts from the end record) can seek in it. Input: untrusted stream bytes;
 // output: a regular file holding exactly those bytes, or the first error. Every chunk passes the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The .npy writer: canonical headers byte-identical to NumPy's np.save (format 1.0 when the
 // header fits, 2.0 when it does not, 3.0 for text latin-1 cannot hold), payload as given, atomic
 // files. Formatting never depends on the locale: numbers are written with std::to_chars.

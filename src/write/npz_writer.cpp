@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The .npz writer: members as NumPy's savez/savez_compressed lay them out (key + ".npy", stored
 // or deflated), streamed through CRC-32 and the deflater onto an atomic file or a buffer, then
 // optionally re-read by the strict reader before the file replaces its target.

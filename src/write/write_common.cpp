@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared writer helpers (see write_common.h).
 #include "write/write_common.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the .npy and .npz writers share: their error shape, the payload size check and the
 // re-read verdict on a finished output.
 #pragma once

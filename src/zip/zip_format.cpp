@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Member-name safety (see zip_format.h): a name must mean the same relative path to every
 // extractor, so anything that some tool would read as absolute, parent-relative, a drive or a
 // different encoding is refused.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ZIP format as npyguard reads and writes it: record signatures and sizes, flag bits,
 // methods and sentinels (APPNOTE.TXT), and the member-name safety rule. Shared by the reader and
 // the writer, so both sides of a round trip use one definition of each.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ZIP directory reader implementation. Input: untrusted archive bytes; output: a ZipDirectory in
 // which every entry's local header, sizes and byte range are proven consistent. The order of the
 // checks is part of the contract (corpus/expect relies on it): end records, ZIP64, directory

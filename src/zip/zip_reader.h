@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Hardened ZIP directory reader: end records (with ZIP64), central directory, local headers and
 // data descriptors, every field bounds-checked and cross-checked; it never decompresses. Input:
 // an untrusted archive behind RandomAccessSource; output: entries whose byte ranges are proven to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NpzStreamScreen: follows an archive arriving as a stream record by record (local header,
 // name, extra and data; central headers; ZIP64 end record and locator; end record and comment)
 // and refuses it at the first byte that cannot be where the strict reader (zip_reader.cpp)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ZIP record writing (see zip_writer.h). Field order and values follow APPNOTE.TXT 4.3.7, 4.3.12,
 // 4.3.14-4.3.16; the values are chosen so Python's zipfile, unzip and npyguard's reader agree.
 #include "zip/zip_writer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ZIP records as npyguard writes them: local headers (CRC and sizes patched in once the data is
 // written), the central directory and the end records, ZIP64 where a size or an offset needs it.
 // Fixed timestamp and attributes, so the same members always give the same bytes. The member

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # limit values are parsed strictly: junk, sign, overflow and bad suffix are usage errors
 cd "$2" || exit 99
 "$1" check --max-bytes 64MB samples/temperatures.npy

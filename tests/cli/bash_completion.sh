@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bash completion (scripts/bash_completion/npyguard): commands, each command's options as its
 # own help lists them, file names for operands and for --files-from, nothing after options that
 # take a number.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Element-count bombs: types of size 0 (|S0, |V0, a record without fields) need no payload, so
 # 10^12 elements fit in a 128-byte file. Every element counts at least one byte against
 # max_array_bytes, so by default each is refused as array_too_large; 1,000 of them still pass,

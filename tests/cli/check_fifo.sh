@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check reads a named FIFO and a process substitution as a stream, like standard input: an .npy
 # is validated as it arrives and an .npz is spooled under --max-stdin-bytes.
 cd "$2" || exit 99

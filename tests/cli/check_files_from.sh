@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check --files-from: paths from a list file or standard input, one per line or NUL-separated
 # (-0, as find -print0 writes them); empty entries are ignored, a listed '-' is a file of that
 # name; a summary goes to standard error, and a list that names nothing, or cannot be read,

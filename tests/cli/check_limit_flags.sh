@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check: each policy toggle and count limit refuses exactly what it names
 cd "$2" || exit 99
 "$1" check --no-structured --no-fortran --no-big-endian --strict-alignment tests/fixtures/npy/rec_simple_4.npy tests/fixtures/npy/f8_le_3x4_fortran.npy tests/fixtures/npy/u2_be_2x5.npy tests/fixtures/npy/legacy_v1_align16.npy samples/temperatures.npy

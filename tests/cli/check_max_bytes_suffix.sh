@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check --max-bytes: K and T suffixes are powers of 1024 (payload 361200 bytes; huge_shape declares 8 TiB)
 cd "$2" || exit 99
 "$1" check --max-bytes 352K tests/fixtures/npy/f4_le_300x301.npy

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # the amplification budget: by default an archive declaring 4 GiB in 722 bytes is refused by
 # check, inspect, sanitize and on standard input; 16 MiB of zeros in 16 KB passes the default
 # 1 GiB floor, is refused under a lowered floor, and --max-amplification loosens that again

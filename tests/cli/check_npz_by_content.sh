@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # the format comes from the first bytes, never from the file name
 cd "$2" || exit 99
 dir="$(mktemp -d "${TMPDIR:-/tmp}/npyguard-cli-content.XXXXXX")" || exit 99

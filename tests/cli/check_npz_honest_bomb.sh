@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The amplification budget on an honest bomb: numpy.savez_compressed of a 4 GiB array of zeros
 # (a ~4 MB archive whose member really inflates to 4 GiB, every size and CRC true) is refused
 # by default with archive_amplification_exceeded, and accepted, after inflating all of it, when

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check --json: an archive's members with their entry and npy fields; error objects name the
 # member (or only its index); exit 2 wins for an unreadable file
 cd "$2" || exit 99

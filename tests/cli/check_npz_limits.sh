@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # archive limits: members, total size (with suffixes), compression ratio, member name length;
 # values parsed as strictly as the other limits
 cd "$2" || exit 99

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # --member-pattern: full match on the member name, repeatable (any may match), checked before
 # any input is read
 cd "$2" || exit 99

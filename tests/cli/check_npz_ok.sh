@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check: NumPy-written .npz archives (deflate and stored) print FILE: ok and exit 0
 cd "$2" || exit 99
 "$1" check tests/fixtures/npz/savez_compressed.npz tests/fixtures/npz/savez_stored.npz

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check/inspect: an object-dtype member is refused and named; an error from opening the archive
 # only knows the member index; a truncated archive; exit 1
 cd "$2" || exit 99

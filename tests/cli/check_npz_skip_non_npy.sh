@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # --skip-non-npy: a member not ending in .npy is skipped (listed, not validated) instead of
 # refusing the archive
 cd "$2" || exit 99

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check -/inspect -: an archive on standard input is spooled to a temporary file; .npy input
 # still streams
 cd "$2" || exit 99

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check's progress line on standard error: never on a pipe by default; --progress prints the
 # counts at the start and at the end (and once a second between) even on a pipe; on a terminal
 # it appears after about a second and is redrawn in place with '\r', then erased before the

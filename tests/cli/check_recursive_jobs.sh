@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check -r -j: a directory tree walked in sorted order (every regular file, judged by content; a
 # symlinked directory loop is not followed), checked 3 at a time; the verdicts come out in the
 # same order as with -j 1, and the exit code is the worst one

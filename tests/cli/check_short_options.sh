@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # POSIX option syntax: a short option's value may follow it directly (-j2) or as the next
 # argument (-j 2), flags bundle (-qr, -rj2), and '--' ends the options, so a file named like an
 # option can still be checked.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check -: standard input, accepted and rejected
 cd "$2" || exit 99
 "$1" check - < samples/temperatures.npy

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # check -r judges every regular file by its content, whatever its name: a pickled array named
 # upload_123 and an archive named x.NPY are found and judged, symbolic links to files are checked,
 # links to directories, broken links and FIFOs are skipped and counted, and a summary goes to

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A directory the walk cannot read is not a pass: it is reported on standard error, counted in
 # the summary, and the run exits 2 even though every file it could read was accepted. That holds
 # for a directory that cannot be listed (mode 000), one that can be listed but not entered

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # help, help CMD, -h and CMD --help agree and exit 0
 cd "$2" || exit 99
 a="$("$1" --help)"; echo "--help exit=$?"

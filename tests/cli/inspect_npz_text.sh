@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # inspect: an archive's header block, then one indented block per member (UTF-8 names, a
 # directory in a name, a structured member)
 cd "$2" || exit 99

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # inspect: a rejected file prints the check line (or JSON error), exit 1; missing file exit 2
 cd "$2" || exit 99
 "$1" inspect samples/pickled_objects.npy

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # inspect: human-readable description of plain, long double and structured files
 cd "$2" || exit 99
 "$1" inspect samples/temperatures.npy

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # inspect: integer titles as numbers and bytes titles as {"bytes_hex"} in JSON, as NumPy's repr in
 # the text table; a field whose type is a subarray shows its combined shape
 cd "$2" || exit 99

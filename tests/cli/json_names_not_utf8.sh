@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Names that are not UTF-8 reach --json output reversibly (docs/json-output.md): "file" holds
 # U+FFFD for each byte outside well-formed UTF-8 and "file_hex" the exact bytes, present only
 # then; likewise "output" for sanitize and "member" for a member name an archive was refused

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The man page (scripts/make_manpage.py, built and installed as npyguard.1) is laid out from the
 # help texts: groff finds nothing to warn about, and every option any command's help lists is a
 # tagged entry of the page.

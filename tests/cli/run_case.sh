@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs one CLI golden test: tests/cli/<CASE>.sh is run as `bash <CASE>.sh BIN ROOT` with stdout
 # and stderr merged, its exit status is appended as "exit=N", and the result must equal
 # tests/cli/<CASE>.expected byte for byte.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sanitize: a NumPy-written file comes back byte-identical; byte order and order conversions;
 # a rejected input writes nothing; OUT == IN needs --in-place
 cd "$2" || exit 99

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sanitize: an archive is rewritten member by member into a fresh archive the strict reader
 # accepts; --store/--deflate choose the method; a hostile member rejects the whole archive
 cd "$2" || exit 99

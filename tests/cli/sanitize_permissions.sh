@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sanitize: a new OUT gets 0666 minus the umask; --in-place keeps the input's mode (a private
 # 0600 upload must not become world-readable); an existing OUT keeps its mode
 cd "$2" || exit 99

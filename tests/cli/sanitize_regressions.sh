@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sanitize replays corpus/regressions/sanitize/: every file there is one check accepts; sanitize
 # either writes an OUT that check accepts too, or refuses and writes nothing (output_rejected
 # when the canonical form breaks a limit the input kept, such as a header that grows when NumPy's

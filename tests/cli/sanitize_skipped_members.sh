@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sanitize with --skip-non-npy: errors name the input's member, not the output's (skipped members
 # shift the indices), and sanitize applies check's header budget while it reads
 cd "$2" || exit 99

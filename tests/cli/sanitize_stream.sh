@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sanitize as a filter: 'sanitize - -' reads standard input and writes the canonical copy to
 # standard output (the verdict to standard error), only once the copy is complete and read back;
 # a refused input writes zero bytes. IN may also be a FIFO or a process substitution.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The npyguard side of the consumer differential (differential_consumers.py): reads one request
 // per line on standard input, "<input path>\t<sanitize output path>" (the tab and output path are
 // optional), and prints one JSON line per request with what the library makes of the file.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Seeds and structure-aware mutators for the consumer differential (differential_consumers.py).
 
 Input: a case number and a run seed; output: the bytes of one .npy or .npz file and a short

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Consumer differential: npyguard against Python's zipfile and NumPy on mutated files.
 
     differential_consumers.py JUDGE WORKDIR [--cases N] [--seed S] [--first-case K]

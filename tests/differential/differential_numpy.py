@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Differential test of npyguard against NumPy, the reference reader and writer.
 
     differential_numpy.py NPYGUARD_BINARY WORKDIR [--seed N] [--seconds S] [--cases N]

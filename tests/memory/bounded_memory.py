@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Bounded-memory check for `npyguard check`: validating 4 GiB inputs, or archives of many members
 with wide headers, must stay under 64 MiB of peak RSS (inspect under 128 MiB), because check never loads payloads (it proves sizes from fstat and streams the bytes
 that need a scan through a 1 MiB buffer; .npz members are inflated in 64 KiB steps).

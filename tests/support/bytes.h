@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte-building helpers for tests: hostile inputs are written inline, readable, from these pieces
 // instead of opaque blobs.
 #pragma once

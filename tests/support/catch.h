@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Catch2 shim: tests include this, never Catch2 directly, so they build with Debian's Catch2 2.13
 // and with Catch2 v3.
 #pragma once

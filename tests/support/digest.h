@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers shared by the fixture tests: the FNV-1a 64 digest the fixture generators write into
 // their manifests, and the manifest's shape spelling.
 #pragma once
