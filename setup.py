@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Builds npyguard._npyguard with CMake for setuptools (see pyproject.toml for the metadata).
 
 The extension is the repository's own CMake build with NPYGUARD_BUILD_PYTHON=ON and nothing

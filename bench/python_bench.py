@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """The Python package against np.load, in the same run, on the same files (page cache warm).
 
     /usr/bin/python3 bench/python_bench.py [--repetitions N] [--update BENCHMARKS.md]

@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Every source file (C, C++, CMake, shell, Python, pkg-config and header templates) carries an
 # `SPDX-License-Identifier: Apache-2.0` line among its first three lines (after a shebang).
-# Corpus and fixture data are not source; python/ is checked once its owner adds the lines;
-# .ci/ belongs to the CI machinery.
+# Corpus and fixture data are not source.
 #   scripts/check_spdx.sh          list files without the line, exit 1 if there are any
 #   scripts/check_spdx.sh --fix    add the line to them (after the shebang, in the file's comment
 #                                  syntax)
@@ -19,7 +18,7 @@ tag="SPDX-License-Identifier: Apache-2.0"
 
 source_files() {
   git ls-files --cached --others --exclude-standard |
-    grep -Ev '^(python/|build/|\.ci/|corpus/(fuzz_|regressions/|expect/))' |
+    grep -Ev '^(build/|corpus/(fuzz_|regressions/|expect/))' |
     while IFS= read -r file; do
       [[ -f $file ]] || continue
       case ${file##*/} in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The Python package as its users install it: a fresh venv made with --system-site-packages
 # (Debian's NumPy, pybind11, pytest and Hypothesis stay visible), then, from the repository root,
 # `pip wheel --no-build-isolation .` and `pip install --no-build-isolation .` (both build the

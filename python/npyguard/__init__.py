@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """npyguard: load NumPy .npy and .npz files from people you do not trust.
 
 A drop-in for ``np.load(file, allow_pickle=False)`` built on the npyguard C++ library: headers are

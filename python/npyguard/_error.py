@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """npyguard.Error: the exception for every input npyguard refuses (defined in Python so that it
 pickles by name and subclasses ValueError like the errors np.load raises)."""
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NumPy arrays and dtypes from npyguard's validated metadata, and back: the only file that uses
 // NumPy's C API. Input: DTypes and Arrays the library has validated, or ndarrays the caller
 // wants written; output: NumPy dtypes equal to np.load's, arrays in NumPy-allocated memory (or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shared declarations of the Python extension module npyguard._npyguard: the glue between
 // Python objects and npyguard's public C++ API. Trust boundary: inputs (paths, bytes, file
 // objects) are untrusted and reach the library unparsed; everything parsed comes back from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Turns npyguard's Error values into Python exceptions: npyguard.Error (a ValueError) for
 // everything about the input's bytes, the limits or the call, and the OSError subclass Python
 // would raise (FileNotFoundError, PermissionError, IsADirectoryError, ...) for I/O failures.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a `file` argument is (a path, bytes in memory, a binary file object) and how its bytes
 // reach the library: paths as file-system bytes for the library's own file readers, memory as a
 // span of an immutable buffer, file objects through an InputStream that calls back into Python.

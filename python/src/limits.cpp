@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npyguard.Limits: the C++ Limits as an immutable Python object (keyword arguments with the
 // same names and defaults, a repr that shows what differs from the defaults, equality, hashing
 // and pickling). Trust boundary: the caller's settings, checked by Limits::validate() and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The extension module npyguard._npyguard: registers the native half of the package (the pure
 // Python half, npyguard/__init__.py, wraps it with NumPy's argument conventions). Trust
 // boundary: see binding.h.

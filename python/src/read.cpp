@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npyguard.load's native half: .npy inputs become ndarrays (NumPy-allocated and filled by the
 // library, or over a buffer only the library holds), .npz inputs become an _Archive whose
 // directory is validated on open and whose members are validated as they are read. The GIL is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npyguard.check and npyguard.inspect: the CLI's verdict on one input, as a Verdict object (which
 // never raises for a bad input) and as the dicts `npyguard check --json` and `npyguard inspect
 // --json` print (docs/json-output.md), key for key. Validation runs with bounded memory

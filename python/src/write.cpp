@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // npyguard.save, savez, savez_compressed and sanitize: ndarrays written with the headers and
 // archives the library writes (np.save's header, byte for byte), atomically when the target is
 // a path; sanitize validates its input completely and writes the canonical copy only after

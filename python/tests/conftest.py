@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared helpers for the npyguard package tests.
 
 ctest runs these against the in-tree build (PYTHONPATH=build/<preset>/python) with

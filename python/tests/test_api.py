@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """npyguard.Limits, the package's surface (docstrings, stubs, version) and its error types."""
 
 import ast

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """check() and inspect() say what `npyguard check --json` and `npyguard inspect --json` say."""
 
 import io

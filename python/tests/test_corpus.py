@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Every corpus input (seeds, regressions, golden outcomes) and every hostile sample gets the
 verdict the CLI gives it: check() from a path, from bytes and from a file object says exactly
 what `npyguard check --json` says, and load() raises npyguard.Error with the same code."""

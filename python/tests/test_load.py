@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """npyguard.load against np.load on every NumPy-written fixture, from every kind of source."""
 
 import io

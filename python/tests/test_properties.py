@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Property tests: random dtypes (nested records, titles, offsets, padding, subarrays of
 subarrays, both byte orders, every datetime unit), shapes and orders. NumPy writes ->
 npyguard loads what np.load loads; npyguard writes -> the bytes np.save writes."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Threads and processes: concurrent calls give correct results, the GIL is released while the
 library reads, inflates and scans (another thread keeps running meanwhile), and arguments and
 results pickle, so npyguard works in multiprocessing and worker pools."""

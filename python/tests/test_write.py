@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """save, savez, savez_compressed and sanitize: NumPy's bytes, atomic files, refusals."""
 
 import io
